@@ -1,0 +1,392 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/**
+ * Typed stack configuration.
+ *
+ * Every setting is a flat key of the `tracking-pipeline` namespace, declared with its type,
+ * default and description in `Pulumi.yaml`; `destinations` is the one structured key (Pulumi's
+ * project config has no object type). Values arrive from the engine as strings, so non-string
+ * settings are parsed as JSON first and then checked by the schema below; the schema's defaults
+ * are the same as Pulumi.yaml's (a unit test keeps the two in step).
+ */
+
+/** Parses a JSON-encoded config string before validation; anything else passes through. */
+function json<T extends z.ZodType>(schema: T) {
+  return z.preprocess((raw) => {
+    if (typeof raw !== "string") return raw;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }, schema);
+}
+
+function int(min: number, max: number) {
+  return z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number from ${min} to ${max}` });
+}
+
+const bool = z.boolean({ error: "must be true or false" });
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
+}
+
+const nonEmpty = z.string().min(1, { error: "must not be empty" });
+
+/** Kafka topic and Kubernetes names: lowercase letters, digits and dashes. */
+const slug = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, {
+  error: "must be 1 to 40 lowercase letters, digits or dashes, starting and ending alphanumeric",
+});
+
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, {
+  error: "must be 1 to 200 letters, digits, dots, underscores or dashes",
+});
+
+/** The name of another config key that holds a secret (`pulumi config set --secret <key> ...`). */
+const secretRef = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { error: "must name a config key set with --secret" });
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: "must be an absolute http:// or https:// URL",
+});
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G)?$/, {
+  error: 'must be a Kubernetes quantity such as "500m", "512Mi" or "2Gi"',
+});
+
+const imageRef = z.string().regex(/^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
+  error: 'must be an image reference such as "confluentinc/cp-kafka-connect:7.9.1"',
+});
+
+export const authSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("none") }).strict(),
+    z
+      .object({
+        type: z.literal("basic"),
+        username: nonEmpty,
+        /** Config key holding the password. */
+        passwordSecret: secretRef,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("oauth2"),
+        tokenUrl: httpUrl,
+        clientId: nonEmpty,
+        /** Config key holding the client secret. */
+        clientSecretSecret: secretRef,
+        scope: z.string().optional(),
+        clientAuthMode: oneOf(["header", "url"]).default("header"),
+      })
+      .strict(),
+  ],
+  { error: 'must have `type` "none", "basic" or "oauth2"' },
+);
+
+export const destinationSchema = z
+  .object({
+    name: slug,
+    url: httpUrl,
+    method: oneOf(["POST", "PUT", "PATCH"]).default("POST"),
+    topics: z.array(topicName).min(1, { error: "must list at least one topic" }),
+    connectorClass: oneOf(["confluent", "camel"]).default("confluent"),
+    tasksMax: int(1, 64).default(3),
+    state: oneOf(["running", "paused", "stopped"]).default("running"),
+    batching: z
+      .object({
+        maxSize: int(1, 5000).default(500),
+        prefix: z.string().default("["),
+        suffix: z.string().default("]"),
+        separator: z.string().default(","),
+        jsonArray: bool.default(false),
+        /** Camel only: how long the aggregator waits for a batch to fill. */
+        timeoutMs: int(1, 600_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    retries: z
+      .object({
+        maxRetries: int(0, 100).default(10),
+        backoffMs: int(0, 3_600_000).default(3000),
+        backoffPolicy: oneOf(["constant", "exponential-with-jitter"]).default(
+          "exponential-with-jitter",
+        ),
+        retryOnStatusCodes: z
+          .string()
+          .regex(/^\s*\d{3}(-(\d{3})?)?(\s*,\s*\d{3}(-(\d{3})?)?)*\s*$/, {
+            error: 'must be status codes or ranges such as "429,500-" or "408,429,500-599"',
+          })
+          .default("408,429,500-"),
+      })
+      .strict()
+      .prefault({}),
+    timeouts: z
+      .object({
+        connectMs: int(1, 600_000).default(30_000),
+        requestMs: int(1, 600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    behaviorOnError: oneOf(["fail", "log", "ignore"]).default("fail"),
+    behaviorOnNullValues: oneOf(["ignore", "delete", "fail"]).default("ignore"),
+    auth: authSchema.prefault({ type: "none" }),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Header name to the config key of its secret value (API keys, tokens). */
+    secretHeaders: z.record(z.string(), secretRef).default({}),
+    errors: z
+      .object({
+        tolerance: oneOf(["none", "all"]).default("all"),
+        deadLetterTopic: bool.default(true),
+        contextHeaders: bool.default(true),
+        retryTimeoutMs: int(0, 86_400_000).default(300_000),
+        retryDelayMaxMs: int(0, 3_600_000).default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    reporter: z
+      .object({ enabled: bool.default(false) })
+      .strict()
+      .prefault({}),
+    consumerOverrides: z.record(z.string(), z.string()).default({}),
+    rateLimit: z
+      .object({
+        /** Kafka client quota on the connector's consumer, bytes per second. */
+        consumerByteRate: int(1024, 2_000_000_000).optional(),
+        maxPollRecords: int(1, 100_000).default(500),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.connectorClass === "camel" && d.auth.type === "oauth2") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "type"],
+        input: d.auth.type,
+        message:
+          'is "oauth2", which the camel connector class does not support; use "basic", "none" or connectorClass "confluent"',
+      });
+    }
+    if (d.errors.tolerance === "all" && !d.errors.deadLetterTopic) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["errors", "deadLetterTopic"],
+        input: false,
+        message:
+          'must be true when `errors.tolerance` is "all", or failed events would be silently dropped',
+      });
+    }
+  });
+
+export const stackConfigSchema = z
+  .object({
+    environment: z.union([z.literal(""), slug]).default(""),
+    kafkaBootstrapServers: json(
+      z
+        .array(nonEmpty, { error: 'must list at least one "host:port"' })
+        .min(1, { error: 'must list at least one "host:port"' }),
+    ),
+    kafkaTls: json(bool).default(false),
+    kafkaSaslMechanism: oneOf(["none", "plain", "scram-sha256", "scram-sha512"]).default("none"),
+    kafkaSaslUsername: z.string().default(""),
+
+    topics: json(z.array(slug).min(1, { error: "must list at least one topic" })).default([
+      "tracking",
+    ]),
+    topicPartitions: json(int(1, 1000)).default(6),
+    topicReplicationFactor: json(int(1, 7)).default(3),
+    topicMinInsyncReplicas: json(int(1, 7)).default(2),
+    topicRetentionMs: json(int(60_000, 31_536_000_000)).default(604_800_000),
+    topicCleanupPolicy: oneOf(["delete", "compact", "compact,delete"]).default("delete"),
+    topicCompressionType: oneOf([
+      "producer",
+      "zstd",
+      "lz4",
+      "snappy",
+      "gzip",
+      "uncompressed",
+    ]).default("producer"),
+    topicMaxMessageBytes: json(int(1024, 104_857_600)).default(1_048_588),
+    deadLetterRetentionMs: json(int(60_000, 31_536_000_000)).default(1_209_600_000),
+
+    kubernetesEnabled: json(bool).default(true),
+    kubernetesNamespace: slug.default("tracking"),
+    kubernetesRenderDirectory: z.string().default(""),
+
+    restProxyImplementation: oneOf(["confluent", "strimzi"]).default("confluent"),
+    restProxyImage: z.union([z.literal(""), imageRef]).default(""),
+    restProxyReplicas: json(int(1, 50)).default(2),
+    restProxyMaxReplicas: json(int(1, 100)).default(6),
+    restProxyCorsOrigins: json(z.array(nonEmpty)).default([]),
+    restProxyRateLimitEnabled: json(bool).default(true),
+    restProxyRateLimitPermitsPerSecond: json(int(1, 1_000_000)).default(50),
+    restProxyRateLimitTimeoutMs: json(int(0, 60_000)).default(0),
+    restProxyProduceRateLimitEnabled: json(bool).default(true),
+    restProxyProduceMaxRequestsPerSecond: json(int(1, 1_000_000)).default(10_000),
+    restProxyProduceMaxBytesPerSecond: json(int(1024, 2_000_000_000)).default(10_485_760),
+    restProxyIngressHost: z.string().default(""),
+    restProxyIngressClassName: z.string().default("nginx"),
+    restProxyCpuRequest: quantity.default("250m"),
+    restProxyMemoryRequest: quantity.default("512Mi"),
+    restProxyMemoryLimit: quantity.default("1Gi"),
+
+    connectUrl: z.union([z.literal(""), httpUrl]).default(""),
+    connectReplicas: json(int(1, 50)).default(2),
+    connectGroupId: z.string().default(""),
+    connectImage: imageRef.default("confluentinc/cp-kafka-connect:7.9.1"),
+    connectImageBuild: json(bool).default(false),
+    connectImageRegistry: z.string().default(""),
+    connectHttpSinkVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { error: 'must be a version such as "1.7.6"' })
+      .default("1.7.6"),
+    connectAllowedCidrs: json(z.array(z.cidrv4({ error: "must list IPv4 CIDRs" }))).default([]),
+    connectBasicAuthUsername: z.string().default(""),
+    connectHeapMax: z
+      .string()
+      .regex(/^\d+[mMgG]$/, { error: 'must be a JVM heap size such as "768m" or "2g"' })
+      .default("1g"),
+    connectCpuRequest: quantity.default("500m"),
+    connectMemoryRequest: quantity.default("1536Mi"),
+    connectMemoryLimit: quantity.default("2Gi"),
+    connectInternalTopicReplicationFactor: json(int(1, 7)).default(3),
+
+    destinations: json(z.array(destinationSchema)).default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.topicMinInsyncReplicas > c.topicReplicationFactor) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["topicMinInsyncReplicas"],
+        input: c.topicMinInsyncReplicas,
+        message: `must not exceed \`topicReplicationFactor\` (${c.topicReplicationFactor}), or producers with acks=all are refused`,
+      });
+    }
+    if (!c.kubernetesEnabled && c.connectUrl === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["connectUrl"],
+        input: c.connectUrl,
+        message:
+          "must be set when `kubernetesEnabled` is false: the connectors need an existing Connect REST API",
+      });
+    }
+    if (c.kafkaSaslMechanism !== "none" && c.kafkaSaslUsername === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kafkaSaslUsername"],
+        input: c.kafkaSaslUsername,
+        message: `must be set when \`kafkaSaslMechanism\` is "${c.kafkaSaslMechanism}"`,
+      });
+    }
+    const seen = new Set<string>();
+    c.destinations.forEach((d, i) => {
+      if (seen.has(d.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["destinations", i, "name"],
+          input: d.name,
+          message: "must be unique across destinations",
+        });
+      }
+      seen.add(d.name);
+      d.topics.forEach((t, j) => {
+        if (!c.topics.includes(t)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["destinations", i, "topics", j],
+            input: t,
+            message: `must be one of the stack's \`topics\` (${c.topics.join(", ")})`,
+          });
+        }
+      });
+    });
+  });
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type DestinationConfig = z.output<typeof destinationSchema>;
+export type DestinationAuth = z.output<typeof authSchema>;
+
+/** The configuration keys this program reads, in the order the README documents them. */
+export const configKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
+
+/** Config keys that hold secrets and are read with `requireSecret`, never as plain values. */
+export const secretConfigKeys = ["kafkaSaslPassword", "connectBasicAuthPassword"] as const;
+
+/** A stack configuration error whose message lists every bad key, its value and the rule. */
+export class ConfigError extends pulumi.RunError {
+  constructor(
+    public readonly problems: readonly string[],
+    project: string,
+  ) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${project}:${p}`).join("\n") +
+        `\nFix each key with \`pulumi config set [--path] <key> <value>\` or in Pulumi.<stack>.yaml.`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Validates raw config values (strings, as the engine hands them over) and returns the typed
+ * configuration with every default applied. Throws a {@link ConfigError} naming each bad key.
+ */
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  project = "tracking-pipeline",
+): StackConfig {
+  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = formatPath(issue.path);
+    let input = "input" in issue ? issue.input : undefined;
+    // A discriminated union reports the whole object; show the offending field of it instead.
+    const last = issue.path[issue.path.length - 1];
+    if (input && typeof input === "object" && typeof last === "string" && last in input) {
+      input = (input as Record<string, unknown>)[last];
+    }
+    const found = describe(input);
+    if (issue.code === "unrecognized_keys") {
+      return `${key || "(root)"}: unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling against the README`;
+    }
+    return `${key}: ${issue.message} (found ${found})`;
+  });
+  throw new ConfigError(problems, project);
+}
+
+/** Reads this project's stack configuration through Pulumi and validates it. */
+export function loadStackConfig(config = new pulumi.Config()): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of configKeys) {
+    const value = config.get(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return parseStackConfig(raw, config.name);
+}

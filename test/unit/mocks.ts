@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export const PROJECT = "tracking-pipeline";
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** One resource the program registered with the mocked engine. */
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Resources registered since the last {@link useMocks} call, in order. */
+export const registered: Registered[] = [];
+
+/**
+ * Installs Pulumi's mocks, with the given project config (keys without the project prefix) and
+ * the names of the keys that are secrets. Returns nothing: read {@link registered}.
+ */
+export async function useMocks(
+  config: Record<string, unknown> = {},
+  secretKeys: string[] = [],
+  stack = "dev",
+): Promise<void> {
+  registered.length = 0;
+  const full: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    full[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(
+    full,
+    secretKeys.map((k) => `${PROJECT}:${k}`),
+  );
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return args.inputs;
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+}
+
+/** The one way tests read an output. */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Whether an output is a secret. */
+export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
+
+/** Waits until the component and every resource reachable from its fields are registered. */
+export async function settled(root: pulumi.Resource): Promise<void> {
+  const seen = new Set<pulumi.Resource>();
+  const visit = (value: unknown): void => {
+    if (pulumi.Resource.isInstance(value)) {
+      if (seen.has(value)) return;
+      seen.add(value);
+      for (const field of Object.values(value)) visit(field);
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (value && typeof value === "object" && !pulumi.Output.isInstance(value)) {
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(root);
+  await Promise.all([...seen].map((r) => promiseOf(r.urn)));
+}
+
+export function ofType(type: string): Registered[] {
+  return registered.filter((r) => r.type === type);
+}
+
+export function named(type: string, name: string): Registered {
+  const found = registered.find((r) => r.type === type && r.name === name);
+  if (!found) {
+    const names = ofType(type).map((r) => r.name);
+    throw new Error(`no ${type} named ${name}; registered: ${names.join(", ")}`);
+  }
+  return found;
+}
+
+/**
+ * The project config of a stack file, keys without the project prefix, values as the engine
+ * hands them over; `secure:` values are left out (tests set their own secrets).
+ */
+export function stackConfig(stack: string): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file.config ?? {})) {
+    if (!key.startsWith(`${PROJECT}:`)) continue;
+    if (value && typeof value === "object" && "secure" in value) continue;
+    out[key.slice(PROJECT.length + 1)] = value;
+  }
+  return out;
+}
+
+export const CONNECTOR_TYPE = "pulumi-nodejs:dynamic/tracking:Connector";
