@@ -1,0 +1,83 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectEndpoint } from "./client";
+import { connectorProvider, DesiredState, PROVIDER_VERSION, RestartPolicy } from "./provider";
+
+/** Type token of connectors: `pulumi-nodejs:dynamic/tracking:Connector`. Policies match on it. */
+export const CONNECTOR_MODULE = "tracking";
+export const CONNECTOR_TYPE = "Connector";
+export const CONNECTOR_TYPE_TOKEN = `pulumi-nodejs:dynamic/${CONNECTOR_MODULE}:${CONNECTOR_TYPE}`;
+
+export interface ConnectorArgs {
+  /** The Connect REST API the connector lives on; its password, key and headers stay secret. */
+  readonly connect: pulumi.Input<ConnectEndpoint>;
+  /** The connector's name on the worker; its identity (a change replaces the connector). */
+  readonly name: pulumi.Input<string>;
+  /** Non-secret connector config; every value a string. */
+  readonly config: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Secret connector config; stays a Pulumi secret and is tracked by hash. Defaults to none. */
+  readonly secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Declared state. Defaults to `RUNNING`. */
+  readonly state?: pulumi.Input<DesiredState>;
+  /** What to do about failed tasks. Defaults to `on-failure` with 10 restarts. */
+  readonly restartPolicy?: pulumi.Input<RestartPolicy>;
+  /** Seconds create and update wait for the declared state. Defaults to 300. */
+  readonly waitTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/**
+ * A Kafka Connect connector managed through the Connect REST API by this project's dynamic
+ * provider (`providers/connect/provider.ts`).
+ */
+export class Connector extends pulumi.dynamic.Resource {
+  // `declare`: the base constructor sets these; a class field would overwrite them with undefined.
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly config: pulumi.Output<Record<string, string>>;
+  /** Secret. */
+  declare public readonly secretConfig: pulumi.Output<Record<string, string>>;
+  /** Secret: hashes of the secret config values. */
+  declare public readonly secretHashes: pulumi.Output<Record<string, string>>;
+  /** Secret: the password, client key and headers of the Connect endpoint. */
+  declare public readonly connectSecrets: pulumi.Output<Record<string, string>>;
+  declare public readonly state: pulumi.Output<DesiredState>;
+  /** The connector's state as the worker last reported it. */
+  declare public readonly connectorState: pulumi.Output<string>;
+  /** `<task id>:<state>` of every task, as the worker last reported them. */
+  declare public readonly taskStates: pulumi.Output<string[]>;
+  /** Restarts the provider made under the restart policy during the last create or update. */
+  declare public readonly restarts: pulumi.Output<number>;
+
+  constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
+    const endpoint = pulumi.output(args.connect);
+    // The URL and user stay readable in state and previews; the rest is a secret.
+    const connect = pulumi.unsecret(
+      endpoint.apply(({ password: _p, keyPem: _k, headers: _h, ...visible }) => visible),
+    );
+    const connectSecrets = pulumi.secret(
+      endpoint.apply(({ password, keyPem, headers }) => ({ password, keyPem, headers })),
+    );
+    super(
+      connectorProvider,
+      name,
+      {
+        connect,
+        connectSecrets,
+        name: args.name,
+        config: args.config,
+        secretConfig: pulumi.secret(args.secretConfig ?? {}),
+        state: args.state ?? "RUNNING",
+        restartPolicy: args.restartPolicy ?? { type: "on-failure", maxRestarts: 10 },
+        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
+        providerVersion: PROVIDER_VERSION,
+        secretHashes: undefined,
+        connectorState: undefined,
+        taskStates: undefined,
+        restarts: undefined,
+      },
+      pulumi.mergeOptions(opts, {
+        additionalSecretOutputs: ["secretConfig", "secretHashes", "connectSecrets"],
+      }),
+      CONNECTOR_MODULE,
+      CONNECTOR_TYPE,
+    );
+  }
+}
