@@ -3,6 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
+// The SDK's own wait for outstanding resource registrations (what it does before exiting).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs: () => Promise<void>;
+};
+
 export const PROJECT = "tracking-pipeline";
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -25,6 +31,8 @@ export async function useMocks(
   secretKeys: string[] = [],
   stack = "dev",
 ): Promise<void> {
+  // Let the previous program's registrations finish against its own mocks first.
+  await waitForRPCs();
   registered.length = 0;
   const full: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {

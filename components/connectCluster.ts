@@ -1,0 +1,301 @@
+import * as docker from "@pulumi/docker";
+import * as kafka from "@pulumi/kafka";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { selectorLabels, standardLabels } from "./labels";
+import { containerSecurity, spreadAcrossNodes } from "./restProxy";
+
+export const DEFAULT_CONNECT_IMAGE = "confluentinc/cp-kafka-connect:7.9.1";
+const REST_PORT = 8083;
+const STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
+
+export interface ConnectClusterArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** Environment prefix of the internal topic names. */
+  readonly environment: string;
+  /** Kafka bootstrap servers, `host:port`. */
+  readonly bootstrapServers: readonly string[];
+  /** Connect group id. Defaults to `<environment>-tracking-connect`. */
+  readonly groupId?: string;
+  /** Defaults to 2. */
+  readonly replicas?: number;
+  /** Image to run when no image is built. Defaults to `confluentinc/cp-kafka-connect:7.9.1`. */
+  readonly image?: string;
+  /** Build an image with the HTTP Sink plugin and push it. Defaults to no build. */
+  readonly build?: {
+    /** Registry and repository prefix, for example `registry.example.com/platform`. */
+    readonly registry: string;
+    /** Version of `confluentinc/kafka-connect-http` to install. */
+    readonly httpSinkVersion: string;
+  };
+  /** Replication factor of the three internal topics. Defaults to 3. */
+  readonly internalTopicReplicationFactor?: number;
+  /** CIDRs allowed to call the REST API, besides the workers themselves. Defaults to none. */
+  readonly allowedCidrs?: readonly string[];
+  /** Basic auth on the REST API; the password stays a Pulumi secret. Defaults to none. */
+  readonly basicAuth?: { readonly username: string; readonly password: pulumi.Input<string> };
+  /** JVM heap, for example `1g`. Defaults to `1g`. */
+  readonly heap?: string;
+  /** Defaults to `500m`. */
+  readonly cpuRequest?: string;
+  /** Defaults to `1536Mi`. */
+  readonly memoryRequest?: string;
+  /** Defaults to `2Gi`. */
+  readonly memoryLimit?: string;
+}
+
+/** Names of the three compacted internal topics of a Connect group. */
+export function connectInternalTopics(environment: string) {
+  return {
+    config: `${environment}.connect-configs`,
+    offset: `${environment}.connect-offsets`,
+    status: `${environment}.connect-status`,
+  };
+}
+
+/**
+ * A Kafka Connect cluster in distributed mode on Kubernetes, with its internal topics declared
+ * as compacted topics, a REST Service reachable only from allowed sources, and optional basic auth.
+ */
+export class ConnectCluster extends pulumi.ComponentResource {
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly service: k8s.core.v1.Service;
+  public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  public readonly internalTopics: kafka.Topic[];
+  public readonly authSecret?: k8s.core.v1.Secret;
+  public readonly image?: docker.Image;
+  /** The image the workers run. */
+  public readonly imageName: pulumi.Output<string>;
+  /** In-cluster URL of the REST API. */
+  public readonly endpoint: pulumi.Output<string>;
+
+  constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tracking:k8s:ConnectCluster", name, {}, opts);
+
+    const labels = standardLabels("kafka-connect", name, "delivery");
+    const selector = selectorLabels(labels);
+    const metadata = { name, namespace: args.namespace, labels };
+    const replicas = args.replicas ?? 2;
+    const rf = args.internalTopicReplicationFactor ?? 3;
+    const topics = connectInternalTopics(args.environment);
+
+    // Declared rather than left to the worker's auto-creation, so that their durability is ours.
+    const compacted = (key: string, topicName: string, partitions: number) =>
+      new kafka.Topic(
+        `${name}-${key}`,
+        {
+          name: topicName,
+          partitions,
+          replicationFactor: rf,
+          config: { "cleanup.policy": "compact", "min.insync.replicas": String(Math.min(2, rf)) },
+        },
+        { parent: this, protect: false },
+      );
+    this.internalTopics = [
+      compacted("configs", topics.config, 1),
+      compacted("offsets", topics.offset, 25),
+      compacted("status", topics.status, 5),
+    ];
+
+    if (args.build) {
+      this.image = new docker.Image(
+        `${name}-image`,
+        {
+          imageName: `${args.build.registry}/tracking-connect:${args.build.httpSinkVersion}`,
+          build: {
+            context: path.join(__dirname, "connect-image"),
+            dockerfile: path.join(__dirname, "connect-image", "Dockerfile"),
+            args: {
+              BASE_IMAGE: args.image ?? DEFAULT_CONNECT_IMAGE,
+              HTTP_SINK_VERSION: args.build.httpSinkVersion,
+            },
+            platform: "linux/amd64",
+          },
+        },
+        { parent: this },
+      );
+      this.imageName = this.image.repoDigest.apply((d) => d ?? "");
+    } else {
+      this.imageName = pulumi.output(args.image ?? DEFAULT_CONNECT_IMAGE);
+    }
+
+    const env: k8s.types.input.core.v1.EnvVar[] = [
+      {
+        name: "CONNECT_REST_ADVERTISED_HOST_NAME",
+        valueFrom: { fieldRef: { fieldPath: "status.podIP" } },
+      },
+      ...Object.entries({
+        CONNECT_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
+        CONNECT_GROUP_ID: args.groupId ?? `${args.environment}-tracking-connect`,
+        CONNECT_CONFIG_STORAGE_TOPIC: topics.config,
+        CONNECT_OFFSET_STORAGE_TOPIC: topics.offset,
+        CONNECT_STATUS_STORAGE_TOPIC: topics.status,
+        CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: String(rf),
+        CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: String(rf),
+        CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: String(rf),
+        CONNECT_KEY_CONVERTER: STRING_CONVERTER,
+        CONNECT_VALUE_CONVERTER: STRING_CONVERTER,
+        CONNECT_REST_PORT: String(REST_PORT),
+        CONNECT_LISTENERS: `http://0.0.0.0:${REST_PORT}`,
+        CONNECT_PLUGIN_PATH: "/usr/share/java,/usr/share/confluent-hub-components",
+        // Sinks set their own consumer client id (the quota entity) and poll size.
+        CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY: "All",
+        CONNECT_OFFSET_FLUSH_INTERVAL_MS: "10000",
+        KAFKA_HEAP_OPTS: `-Xms${args.heap ?? "1g"} -Xmx${args.heap ?? "1g"}`,
+      }).map(([n, value]) => ({ name: n, value })),
+    ];
+
+    const volumes: k8s.types.input.core.v1.Volume[] = [];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [];
+    let readinessProbe: k8s.types.input.core.v1.Probe = {
+      httpGet: { path: "/", port: "rest" },
+      periodSeconds: 10,
+      failureThreshold: 3,
+    };
+    if (args.basicAuth) {
+      const { username } = args.basicAuth;
+      this.authSecret = new k8s.core.v1.Secret(
+        `${name}-rest-auth`,
+        {
+          metadata: { ...metadata, name: `${name}-rest-auth` },
+          type: "Opaque",
+          stringData: {
+            "jaas.conf": [
+              "KafkaConnect {",
+              "  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required",
+              '  file="/etc/kafka-connect-auth/users.properties";',
+              "};",
+            ].join("\n"),
+            "users.properties": pulumi.interpolate`${username}: ${args.basicAuth.password}\n`,
+            password: args.basicAuth.password,
+          },
+        },
+        { parent: this },
+      );
+      volumes.push({ name: "rest-auth", secret: { secretName: `${name}-rest-auth` } });
+      mounts.push({ name: "rest-auth", mountPath: "/etc/kafka-connect-auth", readOnly: true });
+      env.push(
+        {
+          name: "CONNECT_REST_EXTENSION_CLASSES",
+          value:
+            "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension",
+        },
+        {
+          name: "KAFKA_OPTS",
+          value: "-Djava.security.auth.login.config=/etc/kafka-connect-auth/jaas.conf",
+        },
+        { name: "CONNECT_PROBE_USER", value: username },
+        {
+          name: "CONNECT_PROBE_PASSWORD",
+          valueFrom: { secretKeyRef: { name: `${name}-rest-auth`, key: "password" } },
+        },
+      );
+      // With auth on, an httpGet probe would need the password in the pod spec; curl reads it from env.
+      readinessProbe = {
+        exec: {
+          command: [
+            "sh",
+            "-c",
+            `curl -fsS -u "$CONNECT_PROBE_USER:$CONNECT_PROBE_PASSWORD" http://localhost:${REST_PORT}/ >/dev/null`,
+          ],
+        },
+        periodSeconds: 10,
+        failureThreshold: 3,
+      };
+    }
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata,
+        spec: {
+          replicas,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: { labels },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, fsGroup: 1000 },
+              topologySpreadConstraints: spreadAcrossNodes(selector),
+              terminationGracePeriodSeconds: 60,
+              volumes,
+              containers: [
+                {
+                  name: "connect",
+                  image: this.imageName,
+                  ports: [{ name: "rest", containerPort: REST_PORT }],
+                  env,
+                  volumeMounts: mounts,
+                  readinessProbe,
+                  livenessProbe: {
+                    tcpSocket: { port: "rest" },
+                    initialDelaySeconds: 60,
+                    periodSeconds: 15,
+                    failureThreshold: 4,
+                  },
+                  resources: {
+                    requests: {
+                      cpu: args.cpuRequest ?? "500m",
+                      memory: args.memoryRequest ?? "1536Mi",
+                    },
+                    limits: { memory: args.memoryLimit ?? "2Gi" },
+                  },
+                  securityContext: containerSecurity,
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: this.internalTopics },
+    );
+
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata,
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "rest", port: REST_PORT, targetPort: "rest" }],
+        },
+      },
+      { parent: this },
+    );
+
+    // Workers forward requests to the leader over REST, so they must reach each other.
+    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+      `${name}-rest-access`,
+      {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                { podSelector: { matchLabels: selector } },
+                ...(args.allowedCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+              ],
+              ports: [{ protocol: "TCP", port: REST_PORT }],
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+      { parent: this },
+    );
+
+    this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${REST_PORT}`;
+    this.registerOutputs({ endpoint: this.endpoint, imageName: this.imageName });
+  }
+}

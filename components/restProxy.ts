@@ -1,0 +1,308 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { selectorLabels, standardLabels } from "./labels";
+
+export const REST_PROXY_IMAGES = {
+  confluent: "confluentinc/cp-kafka-rest:7.9.1",
+  strimzi: "quay.io/strimzi/kafka-bridge:0.33.1",
+} as const;
+
+export type RestProxyImplementation = keyof typeof REST_PROXY_IMAGES;
+
+export interface RestProxyArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** Kafka bootstrap servers, `host:port`. */
+  readonly bootstrapServers: readonly string[];
+  /** `confluent` (cp-kafka-rest) or the Apache-licensed `strimzi` HTTP bridge. Defaults to `confluent`. */
+  readonly implementation?: RestProxyImplementation;
+  /** Container image. Defaults to the pinned image of the implementation. */
+  readonly image?: string;
+  /** Defaults to 2. */
+  readonly replicas?: number;
+  /** Upper bound of the HorizontalPodAutoscaler; no HPA when not above `replicas`. Defaults to 6. */
+  readonly maxReplicas?: number;
+  /** Browser origins allowed by CORS; CORS is off when empty. Defaults to none. */
+  readonly corsOrigins?: readonly string[];
+  /** Request rate limit of the whole proxy (`rate.limit.*`). */
+  readonly rateLimit?: {
+    /** Defaults to true. */
+    readonly enabled?: boolean;
+    /** Defaults to 50. */
+    readonly permitsPerSecond?: number;
+    /** Defaults to 0 (answer 429 at once). */
+    readonly timeoutMs?: number;
+  };
+  /** v3 produce limits (`api.v3.produce.rate.limit.*`). */
+  readonly produceRateLimit?: {
+    /** Defaults to true. */
+    readonly enabled?: boolean;
+    /** Defaults to 10000. */
+    readonly maxRequestsPerSecond?: number;
+    /** Defaults to 10485760. */
+    readonly maxBytesPerSecond?: number;
+  };
+  /** Public host name; no Ingress when unset. Defaults to none. */
+  readonly ingressHost?: string;
+  /** Defaults to `nginx`. */
+  readonly ingressClassName?: string;
+  /** Defaults to `250m`. */
+  readonly cpuRequest?: string;
+  /** Defaults to `512Mi`. */
+  readonly memoryRequest?: string;
+  /** Defaults to `1Gi`. */
+  readonly memoryLimit?: string;
+}
+
+const PORTS: Record<RestProxyImplementation, number> = { confluent: 8082, strimzi: 8080 };
+
+/** Heap at half the memory limit, leaving room for direct buffers and metaspace. */
+export function heapFor(memoryLimit: string): string {
+  const match = /^(\d+)(Mi|Gi)$/.exec(memoryLimit);
+  if (!match) return "512m";
+  const mib = Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
+  return `${Math.max(128, Math.floor(mib / 2))}m`;
+}
+
+function confluentEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.EnvVar[] {
+  const rate = args.rateLimit ?? {};
+  const produce = args.produceRateLimit ?? {};
+  const cors = args.corsOrigins ?? [];
+  const env: Record<string, string> = {
+    KAFKA_REST_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
+    KAFKA_REST_LISTENERS: `http://0.0.0.0:${port}`,
+    // Every accepted event must be durable before the browser hears 200.
+    KAFKA_REST_PRODUCER_ACKS: "all",
+    KAFKA_REST_PRODUCER_ENABLE_IDEMPOTENCE: "true",
+    KAFKA_REST_RATE_LIMIT_ENABLE: String(rate.enabled ?? true),
+    KAFKA_REST_RATE_LIMIT_PERMITS_PER_SEC: String(rate.permitsPerSecond ?? 50),
+    KAFKA_REST_RATE_LIMIT_TIMEOUT_MS: String(rate.timeoutMs ?? 0),
+    KAFKA_REST_API_V3_PRODUCE_RATE_LIMIT_ENABLED: String(produce.enabled ?? true),
+    KAFKA_REST_API_V3_PRODUCE_RATE_LIMIT_MAX_REQUESTS_PER_SEC: String(
+      produce.maxRequestsPerSecond ?? 10_000,
+    ),
+    KAFKA_REST_API_V3_PRODUCE_RATE_LIMIT_MAX_BYTES_PER_SEC: String(
+      produce.maxBytesPerSecond ?? 10_485_760,
+    ),
+    KAFKAREST_HEAP_OPTS: `-Xmx${heapFor(args.memoryLimit ?? "1Gi")}`,
+  };
+  if (cors.length > 0) {
+    env.KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN = cors.join(",");
+    env.KAFKA_REST_ACCESS_CONTROL_ALLOW_METHODS = "GET,POST,OPTIONS";
+    env.KAFKA_REST_ACCESS_CONTROL_ALLOW_HEADERS = "origin,content-type,accept,authorization";
+  }
+  return [
+    // The proxy advertises itself by pod IP, so that v2 consumer instances are reachable.
+    { name: "KAFKA_REST_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    ...Object.entries(env).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+function strimziEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.EnvVar[] {
+  const cors = args.corsOrigins ?? [];
+  const env: Record<string, string> = {
+    KAFKA_BRIDGE_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
+    KAFKA_BRIDGE_HTTP_HOST: "0.0.0.0",
+    KAFKA_BRIDGE_HTTP_PORT: String(port),
+    KAFKA_BRIDGE_HTTP_CONSUMER_ENABLED: "false",
+    KAFKA_BRIDGE_HTTP_PRODUCER_ENABLED: "true",
+    KAFKA_BRIDGE_PRODUCER_CONFIG: "acks=all\nenable.idempotence=true",
+    KAFKA_BRIDGE_CORS_ENABLED: String(cors.length > 0),
+    JAVA_OPTS: `-Xmx${heapFor(args.memoryLimit ?? "1Gi")}`,
+  };
+  if (cors.length > 0) {
+    env.KAFKA_BRIDGE_CORS_ALLOWED_ORIGINS = cors.join(",");
+    env.KAFKA_BRIDGE_CORS_ALLOWED_METHODS = "GET,POST,OPTIONS";
+  }
+  return [
+    { name: "KAFKA_BRIDGE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ...Object.entries(env).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+/** Restrictive container security shared by the stack's workloads. */
+export const containerSecurity: k8s.types.input.core.v1.SecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+  // The images write their generated config at start-up, so the root file system stays writable.
+  readOnlyRootFilesystem: false,
+};
+
+/** Spreads replicas across nodes, preferring but not requiring distinct nodes. */
+export function spreadAcrossNodes(
+  selector: Record<string, string>,
+): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector },
+    },
+  ];
+}
+
+/**
+ * The HTTP entry of the pipeline: browsers and services POST events here and they land in Kafka.
+ * Confluent REST Proxy by default, or the Strimzi HTTP bridge, which speaks the same v2 produce API.
+ */
+export class RestProxy extends pulumi.ComponentResource {
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly service: k8s.core.v1.Service;
+  public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  public readonly ingress?: k8s.networking.v1.Ingress;
+  /** In-cluster URL of the proxy. */
+  public readonly endpoint: pulumi.Output<string>;
+
+  constructor(name: string, args: RestProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tracking:k8s:RestProxy", name, {}, opts);
+
+    const implementation = args.implementation ?? "confluent";
+    const port = PORTS[implementation];
+    const replicas = args.replicas ?? 2;
+    const maxReplicas = args.maxReplicas ?? 6;
+    const labels = standardLabels("rest-proxy", name, "ingest");
+    const selector = selectorLabels(labels);
+    const metadata = { name, namespace: args.namespace, labels };
+    const probePaths =
+      implementation === "confluent"
+        ? { ready: "/", live: "/" }
+        : { ready: "/ready", live: "/healthy" };
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata,
+        spec: {
+          replicas,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: { labels },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, fsGroup: 1000 },
+              topologySpreadConstraints: spreadAcrossNodes(selector),
+              containers: [
+                {
+                  name: "rest-proxy",
+                  image: args.image ?? REST_PROXY_IMAGES[implementation],
+                  ...(implementation === "strimzi"
+                    ? { command: ["/opt/strimzi/bin/docker/kafka_bridge_run.sh"] }
+                    : {}),
+                  ports: [{ name: "http", containerPort: port }],
+                  env:
+                    implementation === "confluent"
+                      ? confluentEnv(args, port)
+                      : strimziEnv(args, port),
+                  readinessProbe: {
+                    httpGet: { path: probePaths.ready, port: "http" },
+                    periodSeconds: 5,
+                    failureThreshold: 3,
+                  },
+                  livenessProbe: {
+                    httpGet: { path: probePaths.live, port: "http" },
+                    initialDelaySeconds: 30,
+                    periodSeconds: 10,
+                    failureThreshold: 6,
+                  },
+                  resources: {
+                    requests: {
+                      cpu: args.cpuRequest ?? "250m",
+                      memory: args.memoryRequest ?? "512Mi",
+                    },
+                    limits: { memory: args.memoryLimit ?? "1Gi" },
+                  },
+                  securityContext: containerSecurity,
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata,
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "http", port, targetPort: "http" }],
+        },
+      },
+      { parent: this },
+    );
+
+    this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+      { parent: this },
+    );
+
+    if (maxReplicas > replicas) {
+      this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata,
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+            minReplicas: replicas,
+            maxReplicas,
+            metrics: [
+              {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+              },
+            ],
+          },
+        },
+        { parent: this, dependsOn: [this.deployment] },
+      );
+    }
+
+    if (args.ingressHost) {
+      const rate = args.rateLimit ?? {};
+      this.ingress = new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+          metadata: {
+            ...metadata,
+            // A per-client limit at the edge as well: the Strimzi bridge has no limiter of its own.
+            annotations:
+              (rate.enabled ?? true)
+                ? { "nginx.ingress.kubernetes.io/limit-rps": String(rate.permitsPerSecond ?? 50) }
+                : {},
+          },
+          spec: {
+            ingressClassName: args.ingressClassName ?? "nginx",
+            rules: [
+              {
+                host: args.ingressHost,
+                http: {
+                  paths: [
+                    {
+                      path: "/topics",
+                      pathType: "Prefix",
+                      backend: { service: { name, port: { name: "http" } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        { parent: this, dependsOn: [this.service] },
+      );
+    }
+
+    this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${port}`;
+    this.registerOutputs({ endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,313 @@
+import * as kafka from "@pulumi/kafka";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
+import type { ConnectEndpoint } from "../providers/connect";
+import { ConnectCluster } from "./connectCluster";
+import { HttpSinkAuth, HttpSinkConnector } from "./httpSinkConnector";
+import { standardLabels } from "./labels";
+import { RestProxy } from "./restProxy";
+import { TopicSet, topicNaming } from "./topicSet";
+
+export interface TrackingPipelineArgs {
+  /** Environment prefix of topic, connector and group names, for example `prod`. */
+  readonly environment: string;
+  /** The validated stack configuration (see `config.ts`). */
+  readonly settings: StackConfig;
+  /**
+   * Secret values by config key: the ones destinations name (`passwordSecret`,
+   * `clientSecretSecret`, `secretHeaders`), `kafkaSaslPassword` and `connectBasicAuthPassword`.
+   */
+  readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** The connector name a destination gets on the Connect worker. */
+export function connectorNameOf(environment: string, destination: string): string {
+  return `${environment}-${destination}-http-sink`;
+}
+
+/** Every config key of secrets a destination refers to, with where it is referred from. */
+export function secretReferences(
+  destinations: readonly DestinationConfig[],
+): { key: string; from: string }[] {
+  const refs: { key: string; from: string }[] = [];
+  destinations.forEach((d, i) => {
+    if (d.auth.type === "basic") {
+      refs.push({ key: d.auth.passwordSecret, from: `destinations[${i}].auth.passwordSecret` });
+    }
+    if (d.auth.type === "oauth2") {
+      refs.push({
+        key: d.auth.clientSecretSecret,
+        from: `destinations[${i}].auth.clientSecretSecret`,
+      });
+    }
+    for (const [header, key] of Object.entries(d.secretHeaders)) {
+      refs.push({ key, from: `destinations[${i}].secretHeaders["${header}"]` });
+    }
+  });
+  return refs;
+}
+
+/**
+ * A whole tracking pipeline from stack configuration: Kafka topics, the REST Proxy and a Connect
+ * cluster on Kubernetes (optional), and one HTTP Sink connector per analytics destination.
+ */
+export class TrackingPipeline extends pulumi.ComponentResource {
+  public readonly topics: TopicSet;
+  public readonly restProxy?: RestProxy;
+  public readonly connectCluster?: ConnectCluster;
+  public readonly sinks: Record<string, HttpSinkConnector>;
+  /** Where events are POSTed (in-cluster URL), or undefined when Kubernetes is off. */
+  public readonly restProxyEndpoint: pulumi.Output<string | undefined>;
+  public readonly connectEndpoint: pulumi.Output<string>;
+  public readonly topicNames: pulumi.Output<string[]>;
+  public readonly connectorNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: TrackingPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tracking:index:TrackingPipeline", name, {}, opts);
+    const s = args.settings;
+    const env = args.environment;
+
+    const secret = (key: string, from: string): pulumi.Input<string> => {
+      const value = args.secrets[key];
+      if (value === undefined) {
+        throw new pulumi.ResourceError(
+          `\`${from}\` names the config key "${key}", which is not set. ` +
+            `Set it with \`pulumi config set --secret ${key} <value>\`.`,
+          this,
+        );
+      }
+      return pulumi.secret(value);
+    };
+    for (const ref of secretReferences(s.destinations)) secret(ref.key, ref.from);
+
+    const kafkaProvider = new kafka.Provider(
+      `${name}-kafka`,
+      {
+        bootstrapServers: s.kafkaBootstrapServers,
+        tlsEnabled: s.kafkaTls,
+        ...(s.kafkaSaslMechanism !== "none"
+          ? {
+              saslMechanism: s.kafkaSaslMechanism,
+              saslUsername: s.kafkaSaslUsername,
+              saslPassword: secret("kafkaSaslPassword", "kafkaSaslMechanism"),
+            }
+          : {}),
+      },
+      { parent: this },
+    );
+
+    this.topics = new TopicSet(
+      `${name}-topics`,
+      {
+        environment: env,
+        topics: s.topics,
+        partitions: s.topicPartitions,
+        replicationFactor: s.topicReplicationFactor,
+        minInsyncReplicas: s.topicMinInsyncReplicas,
+        retentionMs: s.topicRetentionMs,
+        cleanupPolicy: s.topicCleanupPolicy,
+        compressionType: s.topicCompressionType,
+        maxMessageBytes: s.topicMaxMessageBytes,
+        deadLetterRetentionMs: s.deadLetterRetentionMs,
+        deadLetterSinks: s.destinations.filter((d) => d.errors.deadLetterTopic).map((d) => d.name),
+        reporterSinks: s.destinations
+          .filter((d) => d.reporter.enabled && d.connectorClass === "confluent")
+          .map((d) => d.name),
+      },
+      { parent: this, providers: { kafka: kafkaProvider } },
+    );
+
+    const connectAuth =
+      s.connectBasicAuthUsername !== ""
+        ? {
+            username: s.connectBasicAuthUsername,
+            password: secret("connectBasicAuthPassword", "connectBasicAuthUsername"),
+          }
+        : undefined;
+
+    if (s.kubernetesEnabled) {
+      const k8sProvider = new k8s.Provider(
+        `${name}-k8s`,
+        s.kubernetesRenderDirectory !== ""
+          ? { renderYamlToDirectory: s.kubernetesRenderDirectory }
+          : {},
+        { parent: this },
+      );
+      const namespace = new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        {
+          metadata: {
+            name: s.kubernetesNamespace,
+            labels: standardLabels("tracking-pipeline", env, "namespace"),
+          },
+        },
+        { parent: this, provider: k8sProvider },
+      );
+      const k8sOpts = {
+        parent: this,
+        providers: { kubernetes: k8sProvider, kafka: kafkaProvider },
+      };
+
+      this.restProxy = new RestProxy(
+        `${name}-rest-proxy`,
+        {
+          namespace: namespace.metadata.name,
+          bootstrapServers: s.kafkaBootstrapServers,
+          implementation: s.restProxyImplementation,
+          image: s.restProxyImage || undefined,
+          replicas: s.restProxyReplicas,
+          maxReplicas: s.restProxyMaxReplicas,
+          corsOrigins: s.restProxyCorsOrigins,
+          rateLimit: {
+            enabled: s.restProxyRateLimitEnabled,
+            permitsPerSecond: s.restProxyRateLimitPermitsPerSecond,
+            timeoutMs: s.restProxyRateLimitTimeoutMs,
+          },
+          produceRateLimit: {
+            enabled: s.restProxyProduceRateLimitEnabled,
+            maxRequestsPerSecond: s.restProxyProduceMaxRequestsPerSecond,
+            maxBytesPerSecond: s.restProxyProduceMaxBytesPerSecond,
+          },
+          ingressHost: s.restProxyIngressHost || undefined,
+          ingressClassName: s.restProxyIngressClassName,
+          cpuRequest: s.restProxyCpuRequest,
+          memoryRequest: s.restProxyMemoryRequest,
+          memoryLimit: s.restProxyMemoryLimit,
+        },
+        k8sOpts,
+      );
+
+      this.connectCluster = new ConnectCluster(
+        `${name}-connect`,
+        {
+          namespace: namespace.metadata.name,
+          environment: env,
+          bootstrapServers: s.kafkaBootstrapServers,
+          groupId: s.connectGroupId || undefined,
+          replicas: s.connectReplicas,
+          image: s.connectImage,
+          build: s.connectImageBuild
+            ? { registry: s.connectImageRegistry, httpSinkVersion: s.connectHttpSinkVersion }
+            : undefined,
+          internalTopicReplicationFactor: s.connectInternalTopicReplicationFactor,
+          allowedCidrs: s.connectAllowedCidrs,
+          basicAuth: connectAuth,
+          heap: s.connectHeapMax,
+          cpuRequest: s.connectCpuRequest,
+          memoryRequest: s.connectMemoryRequest,
+          memoryLimit: s.connectMemoryLimit,
+        },
+        k8sOpts,
+      );
+    }
+
+    const connectUrl: pulumi.Input<string> =
+      s.connectUrl !== "" ? s.connectUrl : this.connectCluster!.endpoint;
+    const connect: pulumi.Input<ConnectEndpoint> = pulumi
+      .output(connectUrl)
+      .apply((url) => ({ url, ...(connectAuth ? { username: connectAuth.username } : {}) }));
+    const endpoint: pulumi.Input<ConnectEndpoint> = connectAuth
+      ? pulumi.all([connect, connectAuth.password]).apply(([c, password]) => ({ ...c, password }))
+      : connect;
+
+    this.sinks = {};
+    for (const d of s.destinations) {
+      const auth = sinkAuth(d.auth, secret, s.destinations.indexOf(d));
+      this.sinks[d.name] = new HttpSinkConnector(
+        `${name}-${d.name}`,
+        {
+          connect: endpoint,
+          connectorName: connectorNameOf(env, d.name),
+          connectorClass: d.connectorClass,
+          topics: d.topics.map((t) => topicNaming.tracking(env, t)),
+          url: d.url,
+          method: d.method,
+          tasksMax: d.tasksMax,
+          state: d.state,
+          batching: d.batching,
+          retries: d.retries,
+          timeouts: d.timeouts,
+          behaviorOnError: d.behaviorOnError,
+          behaviorOnNullValues: d.behaviorOnNullValues,
+          auth,
+          headers: { "Content-Type": "application/json", ...d.headers },
+          secretHeaders: Object.fromEntries(
+            Object.entries(d.secretHeaders).map(([header, key]) => [
+              header,
+              secret(key, `destinations[${s.destinations.indexOf(d)}].secretHeaders`),
+            ]),
+          ),
+          errors: {
+            tolerance: d.errors.tolerance,
+            deadLetterTopic: d.errors.deadLetterTopic
+              ? topicNaming.deadLetter(env, d.name)
+              : undefined,
+            contextHeaders: d.errors.contextHeaders,
+            retryTimeoutMs: d.errors.retryTimeoutMs,
+            retryDelayMaxMs: d.errors.retryDelayMaxMs,
+          },
+          reporter:
+            d.reporter.enabled && d.connectorClass === "confluent"
+              ? {
+                  resultTopic: topicNaming.reporterResult(env, d.name),
+                  errorTopic: topicNaming.reporterError(env, d.name),
+                }
+              : undefined,
+          kafkaBootstrapServers: s.kafkaBootstrapServers,
+          replicationFactor: s.topicReplicationFactor,
+          consumerOverrides: d.consumerOverrides,
+          maxPollRecords: d.rateLimit.maxPollRecords,
+          consumerByteRate: d.rateLimit.consumerByteRate,
+        },
+        {
+          parent: this,
+          providers: { kafka: kafkaProvider },
+          dependsOn: [this.topics, ...(this.connectCluster ? [this.connectCluster] : [])],
+        },
+      );
+    }
+
+    this.restProxyEndpoint = this.restProxy
+      ? this.restProxy.endpoint
+      : pulumi.output<string | undefined>(undefined);
+    this.connectEndpoint = pulumi.output(connectUrl);
+    this.topicNames = pulumi.all(Object.values(this.topics.topicNames));
+    this.connectorNames = pulumi.all(Object.values(this.sinks).map((sink) => sink.connectorName));
+    this.registerOutputs({
+      restProxyEndpoint: this.restProxyEndpoint,
+      connectEndpoint: this.connectEndpoint,
+      topicNames: this.topicNames,
+      connectorNames: this.connectorNames,
+    });
+  }
+}
+
+function sinkAuth(
+  auth: DestinationAuth,
+  secret: (key: string, from: string) => pulumi.Input<string>,
+  index: number,
+): HttpSinkAuth {
+  switch (auth.type) {
+    case "none":
+      return { type: "none" };
+    case "basic":
+      return {
+        type: "basic",
+        username: auth.username,
+        password: secret(auth.passwordSecret, `destinations[${index}].auth.passwordSecret`),
+      };
+    case "oauth2":
+      return {
+        type: "oauth2",
+        tokenUrl: auth.tokenUrl,
+        clientId: auth.clientId,
+        clientSecret: secret(
+          auth.clientSecretSecret,
+          `destinations[${index}].auth.clientSecretSecret`,
+        ),
+        scope: auth.scope,
+        clientAuthMode: auth.clientAuthMode,
+      };
+  }
+}
