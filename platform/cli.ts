@@ -1,0 +1,167 @@
+import { spawn } from "node:child_process";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { fetchInfo } from "./fetch";
+import {
+  COMPONENTS,
+  ComponentName,
+  PlatformOptions,
+  PlatformPorts,
+  ensureFetched,
+  logFile,
+  platformStatus,
+  resetPlatform,
+  resolveSettings,
+  startPlatform,
+  stopPlatform,
+} from "./index";
+import { tail } from "./processes";
+import { DEFAULT_PORTS, PORT_ENV, parsePort, versionKey } from "./settings";
+
+interface GlobalFlags {
+  kafkaPort?: number;
+  controllerPort?: number;
+  connectPort?: number;
+  restProxyPort?: number;
+  receiverPort?: number;
+  home?: string;
+  cache?: string;
+}
+
+const say = (line: string): void => console.log(line);
+
+// `npm run platform -- status | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
+function portOption(flag: string, key: keyof PlatformPorts, what: string): Option {
+  return new Option(
+    `${flag} <port>`,
+    `${what} (env ${PORT_ENV[key]}, default ${DEFAULT_PORTS[key]})`,
+  ).argParser((raw: string) => {
+    try {
+      return parsePort(raw, flag);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  });
+}
+
+const program = new Command()
+  .name("npm run platform --")
+  .description(
+    "Local platform for integration tests and benchmarks: Kafka (KRaft), Kafka Connect with an " +
+      "HTTP sink, a REST proxy and an analytics receiver, all on 127.0.0.1.",
+  )
+  .addOption(portOption("--kafka-port", "kafka", "broker listener"))
+  .addOption(portOption("--controller-port", "controller", "KRaft controller listener"))
+  .addOption(portOption("--connect-port", "connect", "Connect REST API"))
+  .addOption(portOption("--rest-proxy-port", "restProxy", "REST proxy"))
+  .addOption(portOption("--receiver-port", "receiver", "analytics receiver"))
+  .option("--home <dir>", "state folder (env TRACKING_PLATFORM_HOME)")
+  .option("--cache <dir>", "jar cache (env TRACKING_PLATFORM_CACHE)")
+  .showHelpAfterError();
+
+function options(): PlatformOptions {
+  const f = program.opts<GlobalFlags>();
+  return {
+    home: f.home,
+    cacheRoot: f.cache,
+    ports: {
+      kafka: f.kafkaPort,
+      controller: f.controllerPort,
+      connect: f.connectPort,
+      restProxy: f.restProxyPort,
+      receiver: f.receiverPort,
+    },
+  };
+}
+
+function parseComponent(raw: string): ComponentName {
+  if (!(COMPONENTS as readonly string[]).includes(raw)) {
+    throw new InvalidArgumentError(`expected one of ${COMPONENTS.join(", ")}`);
+  }
+  return raw as ComponentName;
+}
+
+program
+  .command("fetch")
+  .description("download the pinned jars into the cache (up does this when needed)")
+  .action(() => {
+    const settings = resolveSettings(options());
+    const jars = ensureFetched(settings, say);
+    say(`Jars of ${versionKey()} in ${jars.root}`);
+  });
+
+program
+  .command("up")
+  .description("start every component, reusing those already running, and wait until ready")
+  .action(async () => {
+    const result = await startPlatform({ ...options(), log: say });
+    const e = result.endpoints;
+    say(`\nPlatform ready in ${result.seconds.toFixed(1)} s (Kafka ${e.kafkaVersion}).`);
+    say(`  Kafka bootstrap   ${e.kafkaBootstrap}   (cluster id ${e.clusterId})`);
+    say(`  Connect REST API  ${e.connectUrl}   (HTTP sink: ${e.httpSinkConnectorClass})`);
+    say(`  REST proxy        ${e.restProxyUrl}`);
+    say(`  Receiver          ${e.receiverUrl}`);
+  });
+
+program
+  .command("down")
+  .description("stop the processes that up started (by recorded pid)")
+  .action(async () => {
+    await stopPlatform({ ...options(), log: say });
+    say("Platform stopped.");
+  });
+
+program
+  .command("status")
+  .description("show each component, running or stopped, and its endpoint")
+  .action(() => {
+    const settings = resolveSettings(options());
+    for (const s of platformStatus(options())) {
+      const state = s.running ? `running (pid ${s.pid})` : "stopped";
+      say(`${s.name.padEnd(11)} ${state.padEnd(22)} ${s.endpoint}`);
+    }
+    const info = fetchInfo(settings);
+    say(`\nstate: ${settings.home}`);
+    say(`jars:  ${info ? `${settings.cacheRoot}/${info.key}` : "not fetched yet"}`);
+  });
+
+program
+  .command("reset")
+  .description("down, then delete all data, configs and logs in the state folder")
+  .action(async () => {
+    await resetPlatform({ ...options(), log: say });
+    say(`Platform stopped and ${resolveSettings(options()).home} removed.`);
+  });
+
+program
+  .command("logs")
+  .description("print the end of the logs (all components, or one)")
+  .argument("[component]", `one of ${COMPONENTS.join(", ")}`, parseComponent)
+  .option("-n, --lines <n>", "lines per log", "40")
+  .option("-f, --follow", "keep printing new lines (one component)")
+  .action(
+    async (component: ComponentName | undefined, flags: { lines: string; follow?: boolean }) => {
+      const lines = Number(flags.lines);
+      if (flags.follow) {
+        if (!component) throw new InvalidArgumentError("--follow needs a component");
+        const child = spawn("tail", ["-n", String(lines), "-F", logFile(component, options())], {
+          stdio: "inherit",
+        });
+        await new Promise((r) => child.on("exit", r));
+        return;
+      }
+      for (const name of component ? [component] : COMPONENTS) {
+        say(`==> ${logFile(name, options())} <==`);
+        say(await tail(logFile(name, options()), lines));
+      }
+    },
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

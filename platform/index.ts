@@ -1,0 +1,269 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  COMPONENTS,
+  Component,
+  ComponentName,
+  HOST,
+  HTTP_SINK_CONNECTOR_CLASS,
+  brokerComponent,
+  connectComponent,
+  readClusterId,
+  receiverComponent,
+  restProxyComponent,
+  stateFiles,
+} from "./components";
+import { PlatformJars, ensureFetched } from "./fetch";
+import { portOpen } from "./probes";
+import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes";
+import {
+  PORT_ENV,
+  PlatformOptions,
+  PlatformPorts,
+  kafkaVersion,
+  resolveSettings,
+} from "./settings";
+
+export type { ComponentName } from "./components";
+export { COMPONENTS, HTTP_SINK_CONNECTOR_CLASS } from "./components";
+export type { PlatformOptions, PlatformPorts, PlatformSettings } from "./settings";
+export { DEFAULT_PORTS, resolveSettings } from "./settings";
+export { ensureFetched, isFetched } from "./fetch";
+
+/** How tests, benchmarks and the CLI reach the running platform. */
+export interface PlatformEndpoints {
+  /** `bootstrap.servers` of the broker. */
+  readonly kafkaBootstrap: string;
+  /** Kafka Connect REST API. */
+  readonly connectUrl: string;
+  /** REST Proxy (Confluent v2 produce, v3 topics). */
+  readonly restProxyUrl: string;
+  /** The analytics receiver standing in for a provider's HTTP API. */
+  readonly receiverUrl: string;
+  /** KRaft cluster id, also the REST proxy's v3 `cluster_id`. */
+  readonly clusterId: string;
+  /** `connector.class` of the HTTP sink installed in Connect. */
+  readonly httpSinkConnectorClass: string;
+  readonly kafkaVersion: string;
+}
+
+export interface StartResult {
+  readonly endpoints: PlatformEndpoints;
+  /** Components this call started; the rest were already running and were reused. */
+  readonly started: readonly ComponentName[];
+  readonly reused: readonly ComponentName[];
+  readonly seconds: number;
+}
+
+export interface ComponentStatus {
+  readonly name: ComponentName;
+  readonly running: boolean;
+  readonly pid?: number;
+  readonly endpoint: string;
+}
+
+export interface StartOptions extends PlatformOptions {
+  /** Progress lines (the CLI prints them; tests may pass a no-op). Defaults to no output. */
+  readonly log?: (line: string) => void;
+  /**
+   * When a component fails to start, stop the ones this call started (CI must not leak
+   * processes). Defaults to false: the CLI leaves them running for inspection.
+   */
+  readonly stopStartedOnFailure?: boolean;
+}
+
+/** The file `up` writes with the endpoints, for processes that did not start the platform. */
+export function endpointsFile(options: PlatformOptions = {}): string {
+  return join(resolveSettings(options).home, "endpoints.json");
+}
+
+const REPO_ROOT = resolve(__dirname, "..");
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function components(
+  options: PlatformOptions,
+  jars: PlatformJars,
+): Record<ComponentName, Component> {
+  const settings = resolveSettings(options);
+  return {
+    broker: brokerComponent(settings, jars),
+    connect: connectComponent(settings, jars),
+    "rest-proxy": restProxyComponent(settings, jars),
+    receiver: receiverComponent(settings),
+  };
+}
+
+function endpoints(options: PlatformOptions): PlatformEndpoints {
+  const settings = resolveSettings(options);
+  const p = settings.ports;
+  return {
+    kafkaBootstrap: `${HOST}:${p.kafka}`,
+    connectUrl: `http://${HOST}:${p.connect}`,
+    restProxyUrl: `http://${HOST}:${p.restProxy}`,
+    receiverUrl: `http://${HOST}:${p.receiver}`,
+    clusterId: readClusterId(settings) ?? "",
+    httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
+    kafkaVersion: kafkaVersion(),
+  };
+}
+
+const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
+  broker: "kafka",
+  connect: "connect",
+  "rest-proxy": "restProxy",
+  receiver: "receiver",
+};
+
+/**
+ * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
+ * when it exits or is not ready in time.
+ */
+async function startComponent(
+  options: PlatformOptions,
+  component: Component,
+  log: (line: string) => void,
+  onSpawn: () => void,
+): Promise<"started" | "reused"> {
+  const settings = resolveSettings(options);
+  const files = stateFiles(settings, component.name);
+  const existing = readPid(files.pidFile);
+  let pid: number;
+  let outcome: "started" | "reused";
+  if (existing && isAlive(existing)) {
+    pid = existing.pid;
+    outcome = "reused";
+  } else {
+    if (await portOpen(HOST, component.port)) {
+      throw new Error(
+        `${component.name}: port ${component.port} is already taken by a process this platform ` +
+          `did not start (no live pid in ${files.pidFile}). Stop that process, or pick another ` +
+          `port with \`${PORT_ENV[PORT_KEY[component.name]]}\`.`,
+      );
+    }
+    component.prepare();
+    const { command, args } = component.command();
+    log(`Starting ${component.name} (log: ${files.logFile})`);
+    pid = spawnDetached({
+      command,
+      args,
+      cwd: REPO_ROOT,
+      logFile: files.logFile,
+      pidFile: files.pidFile,
+      marker: files.marker,
+    }).pid;
+    onSpawn();
+    outcome = "started";
+  }
+  const deadline = Date.now() + component.readyTimeoutMs;
+  for (;;) {
+    if (await component.ready()) return outcome;
+    const record = readPid(files.pidFile);
+    if (!record || !isAlive(record)) {
+      throw new Error(
+        `${component.name} (pid ${pid}) exited before it was ready. Last lines of ${files.logFile}:\n` +
+          (await tail(files.logFile, 40)),
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${component.name} (pid ${pid}) was not ready at ${component.endpoint} within ` +
+          `${component.readyTimeoutMs / 1000} s; it is left running for inspection ` +
+          `(\`npm run platform -- down\` stops it). Last lines of ${files.logFile}:\n` +
+          (await tail(files.logFile, 40)),
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Fetches the jars if needed, then starts the broker, then Connect and the REST proxy together;
+ * the receiver starts alongside the broker since it needs nothing else. Components already
+ * running (live recorded pid) are reused. Writes the endpoints to `<home>/endpoints.json`.
+ */
+export async function startPlatform(options: StartOptions = {}): Promise<StartResult> {
+  const log = options.log ?? (() => undefined);
+  const began = Date.now();
+  const settings = resolveSettings(options);
+  mkdirSync(settings.home, { recursive: true });
+  const jars = ensureFetched(settings, log);
+  const all = components(options, jars);
+  const outcomes = new Map<ComponentName, "started" | "reused">();
+  const spawned = new Set<ComponentName>();
+  const run = async (name: ComponentName): Promise<void> => {
+    outcomes.set(name, await startComponent(options, all[name], log, () => spawned.add(name)));
+    log(`${name} ready at ${all[name].endpoint} (${outcomes.get(name)})`);
+  };
+  // allSettled, so a failure in one does not leave its sibling's error unreported.
+  const settle = async (names: ComponentName[]): Promise<void> => {
+    const results = await Promise.allSettled(names.map(run));
+    const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1)
+      throw new Error(errors.map((e) => (e instanceof Error ? e.message : String(e))).join("\n\n"));
+  };
+  try {
+    await settle(["broker", "receiver"]);
+    await settle(["connect", "rest-proxy"]);
+  } catch (err) {
+    if (options.stopStartedOnFailure) await stopPlatform({ ...options, only: [...spawned] });
+    throw err;
+  }
+
+  const result: StartResult = {
+    endpoints: endpoints(options),
+    started: COMPONENTS.filter((c) => outcomes.get(c) === "started"),
+    reused: COMPONENTS.filter((c) => outcomes.get(c) === "reused"),
+    seconds: (Date.now() - began) / 1000,
+  };
+  writeFileSync(endpointsFile(options), `${JSON.stringify(result.endpoints, null, 2)}\n`);
+  return result;
+}
+
+/**
+ * Stops the components (all by default) by their recorded pids, in reverse start order: SIGTERM,
+ * then SIGKILL after `graceMs`. Processes this platform did not start are never touched.
+ */
+export async function stopPlatform(
+  options: StartOptions & { only?: readonly ComponentName[]; graceMs?: number } = {},
+): Promise<Record<ComponentName, "stopped" | "killed" | "not-running">> {
+  const settings = resolveSettings(options);
+  const log = options.log ?? (() => undefined);
+  const names = [...COMPONENTS].reverse().filter((n) => !options.only || options.only.includes(n));
+  const outcome = {} as Record<ComponentName, "stopped" | "killed" | "not-running">;
+  for (const name of names) {
+    const result = await stopProcess(stateFiles(settings, name).pidFile, options.graceMs ?? 20_000);
+    outcome[name] = result;
+    if (result !== "not-running") log(`${name}: ${result}`);
+  }
+  return outcome;
+}
+
+/** Each component, whether its recorded process is alive, and its endpoint. */
+export function platformStatus(options: PlatformOptions = {}): ComponentStatus[] {
+  const settings = resolveSettings(options);
+  const e = endpoints(options);
+  const endpoint: Record<ComponentName, string> = {
+    broker: e.kafkaBootstrap,
+    connect: e.connectUrl,
+    "rest-proxy": e.restProxyUrl,
+    receiver: e.receiverUrl,
+  };
+  return COMPONENTS.map((name) => {
+    const record = readPid(stateFiles(settings, name).pidFile);
+    const running = record !== undefined && isAlive(record);
+    return { name, running, pid: running ? record.pid : undefined, endpoint: endpoint[name] };
+  });
+}
+
+/** `down`, then removes every piece of state: topic data, Connect's topics, configs and logs. */
+export async function resetPlatform(options: StartOptions = {}): Promise<void> {
+  await stopPlatform(options);
+  const { home } = resolveSettings(options);
+  if (existsSync(home)) rmSync(home, { recursive: true, force: true });
+}
+
+/** The log file of a component. */
+export function logFile(name: ComponentName, options: PlatformOptions = {}): string {
+  return stateFiles(resolveSettings(options), name).logFile;
+}

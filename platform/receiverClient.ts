@@ -1,0 +1,120 @@
+import axios, { AxiosInstance } from "axios";
+import type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
+import { extractEventIds } from "./receiver";
+
+export type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
+export { extractEventIds, extractEvents } from "./receiver";
+
+/** Pulls event ids out of one recorded request. */
+export type IdExtractor = (request: RecordedRequest) => readonly string[];
+
+/** Default: the `id` field of every event in the body (object, array or batch envelope). */
+export const idsFromBody =
+  (field = "id"): IdExtractor =>
+  (request) =>
+    extractEventIds(request.json, field);
+
+export interface WaitForIdsOptions {
+  /** Defaults to 60 s. */
+  readonly timeoutMs?: number;
+  /** Defaults to the `id` field of each event. */
+  readonly extract?: IdExtractor;
+  /** Poll interval. Defaults to 250 ms. */
+  readonly intervalMs?: number;
+}
+
+export interface DeliveryReport {
+  /** Expected ids never accepted by the receiver. */
+  readonly missing: string[];
+  /** Ids accepted more than once (at-least-once delivery shows up here). */
+  readonly duplicates: string[];
+  readonly acceptedRequests: number;
+}
+
+/** Typed client of the receiver's control API (`/_receiver/...`). */
+export class ReceiverClient {
+  private readonly http: AxiosInstance;
+
+  constructor(readonly baseUrl: string) {
+    this.http = axios.create({ baseURL: baseUrl, timeout: 10_000 });
+  }
+
+  async stats(): Promise<ReceiverStats> {
+    return (await this.http.get<ReceiverStats>("/_receiver/stats")).data;
+  }
+
+  async reset(): Promise<void> {
+    await this.http.post("/_receiver/reset");
+  }
+
+  /** Every recorded request after `since` (all of them by default), oldest first. */
+  async requests(since = 0): Promise<RecordedRequest[]> {
+    const out: RecordedRequest[] = [];
+    let cursor = since;
+    for (;;) {
+      const { data } = await this.http.get<{ requests: RecordedRequest[]; next: number }>(
+        "/_receiver/requests",
+        { params: { since: cursor, limit: 5000 } },
+      );
+      out.push(...data.requests);
+      if (data.requests.length < 5000) return out;
+      cursor = data.next;
+    }
+  }
+
+  /** Answer the next `count` requests with `status` (429 carries `Retry-After: retryAfter`). */
+  async fail(status: number, count: number, retryAfter?: number): Promise<ReceiverBehaviour> {
+    return (
+      await this.http.post<ReceiverBehaviour>("/_receiver/fail", { status, count, retryAfter })
+    ).data;
+  }
+
+  /** Delay every answer by `ms`. */
+  async latency(ms: number): Promise<ReceiverBehaviour> {
+    return (await this.http.post<ReceiverBehaviour>("/_receiver/latency", { ms })).data;
+  }
+
+  /** Require basic auth with these credentials, or stop requiring it with `null`. */
+  async auth(credentials: { user: string; password: string } | null): Promise<ReceiverBehaviour> {
+    return (
+      await this.http.post<ReceiverBehaviour>("/_receiver/auth", JSON.stringify(credentials), {
+        headers: { "Content-Type": "application/json" },
+      })
+    ).data;
+  }
+
+  /** Ids of the events in accepted (2xx) requests, in arrival order, duplicates kept. */
+  async acceptedIds(extract: IdExtractor = idsFromBody()): Promise<string[]> {
+    return (await this.requests()).filter((r) => r.status < 300).flatMap((r) => [...extract(r)]);
+  }
+
+  /**
+   * Polls until every expected id has been accepted or the timeout passes, then reports what is
+   * missing and what arrived twice. Never throws for missing ids: the caller asserts.
+   */
+  async waitForIds(
+    expected: Iterable<string>,
+    options: WaitForIdsOptions = {},
+  ): Promise<DeliveryReport> {
+    const want = new Set(expected);
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const extract = options.extract ?? idsFromBody();
+    const counts = new Map<string, number>();
+    let cursor = 0;
+    let acceptedRequests = 0;
+    for (;;) {
+      for (const request of await this.requests(cursor)) {
+        cursor = request.seq;
+        if (request.status >= 300) continue;
+        acceptedRequests++;
+        for (const id of extract(request)) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      const missing = [...want].filter((id) => !counts.has(id));
+      if (missing.length === 0 || Date.now() > deadline) {
+        const duplicates = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+        return { missing, duplicates, acceptedRequests };
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+    }
+  }
+}

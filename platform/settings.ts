@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** Ports of the local platform. Every one can be set by a CLI flag or an environment variable. */
+export interface PlatformPorts {
+  readonly kafka: number;
+  readonly controller: number;
+  readonly connect: number;
+  readonly restProxy: number;
+  readonly receiver: number;
+}
+
+export interface PlatformSettings {
+  /** Where fetched jars live, one folder per version key. */
+  readonly cacheRoot: string;
+  /** Where config, data, logs and pid files live. */
+  readonly home: string;
+  readonly ports: PlatformPorts;
+  /** Extra JVM flags appended to every Java process, e.g. `-Xmx1g`. */
+  readonly extraJvmOpts: readonly string[];
+}
+
+export interface PlatformOptions {
+  readonly cacheRoot?: string;
+  readonly home?: string;
+  readonly ports?: Partial<PlatformPorts>;
+  readonly extraJvmOpts?: readonly string[];
+}
+
+export const DEFAULT_PORTS: PlatformPorts = {
+  kafka: 19092,
+  controller: 19093,
+  connect: 18083,
+  restProxy: 18080,
+  receiver: 18090,
+};
+
+/** Environment variable of each port. */
+export const PORT_ENV: Record<keyof PlatformPorts, string> = {
+  kafka: "TRACKING_PLATFORM_KAFKA_PORT",
+  controller: "TRACKING_PLATFORM_CONTROLLER_PORT",
+  connect: "TRACKING_PLATFORM_CONNECT_PORT",
+  restProxy: "TRACKING_PLATFORM_REST_PROXY_PORT",
+  receiver: "TRACKING_PLATFORM_RECEIVER_PORT",
+};
+
+/** The Maven reactor that pins every version of the platform. */
+export const MAVEN_DIR = resolve(__dirname, "maven");
+const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml", "http-sink/pom.xml"];
+/** Sources compiled into the platform's own jars: a change to them must produce a new key. */
+const SOURCES = [
+  "rest-proxy/src/main/java/tracking/platform/restproxy/RestProxy.java",
+  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkConfig.java",
+  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkConnector.java",
+  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkTask.java",
+  "http-sink/src/main/resources/META-INF/services/org.apache.kafka.connect.sink.SinkConnector",
+];
+
+/** The Kafka version pinned in the parent pom, for display and for the cache key. */
+export function kafkaVersion(): string {
+  const pom = readFileSync(join(MAVEN_DIR, "pom.xml"), "utf8");
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
+  if (!match) throw new Error(`No <kafka.version> property in ${join(MAVEN_DIR, "pom.xml")}`);
+  return match[1];
+}
+
+/**
+ * `kafka-<version>-<hash>`: the hash covers the poms and our Java sources, so editing either
+ * lands in a fresh folder instead of mixing jars of two versions.
+ */
+export function versionKey(): string {
+  const hash = createHash("sha256");
+  for (const file of [...POMS, ...SOURCES]) {
+    hash.update(file);
+    hash.update(readFileSync(join(MAVEN_DIR, file)));
+  }
+  return `kafka-${kafkaVersion()}-${hash.digest("hex").slice(0, 12)}`;
+}
+
+function portFromEnv(key: keyof PlatformPorts, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[PORT_ENV[key]];
+  if (raw === undefined || raw === "") return undefined;
+  return parsePort(raw, PORT_ENV[key]);
+}
+
+/** Parses a TCP port, naming the setting it came from when it is not one. */
+export function parsePort(raw: string, setting: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`\`${setting}\` must be a TCP port between 1 and 65535 (got "${raw}").`);
+  }
+  return port;
+}
+
+/** Resolves options over environment variables over defaults. */
+export function resolveSettings(
+  options: PlatformOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): PlatformSettings {
+  const cacheBase = join(homedir(), ".cache", "tracking-pipeline");
+  const ports = {} as Record<keyof PlatformPorts, number>;
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof PlatformPorts)[]) {
+    ports[key] = options.ports?.[key] ?? portFromEnv(key, env) ?? DEFAULT_PORTS[key];
+  }
+  const seen = new Map<number, string>();
+  for (const [key, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) {
+      throw new Error(`Ports \`${other}\` and \`${key}\` are both ${port}; give each its own.`);
+    }
+    seen.set(port, key);
+  }
+  const envJvm = env.TRACKING_PLATFORM_JVM_OPTS?.split(/\s+/).filter((s) => s !== "") ?? [];
+  return {
+    cacheRoot: resolve(
+      options.cacheRoot ?? env.TRACKING_PLATFORM_CACHE ?? join(cacheBase, "platform"),
+    ),
+    home: resolve(options.home ?? env.TRACKING_PLATFORM_HOME ?? join(cacheBase, "platform-state")),
+    ports,
+    extraJvmOpts: options.extraJvmOpts ?? envJvm,
+  };
+}
