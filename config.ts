@@ -99,7 +99,7 @@ export const destinationSchema = z
     url: httpUrl,
     method: oneOf(["POST", "PUT", "PATCH"]).default("POST"),
     topics: z.array(topicName).min(1, { error: "must list at least one topic" }),
-    connectorClass: oneOf(["confluent", "camel"]).default("confluent"),
+    connectorClass: oneOf(["confluent", "camel", "local"]).default("confluent"),
     tasksMax: int(1, 64).default(3),
     state: oneOf(["running", "paused", "stopped"]).default("running"),
     batching: z

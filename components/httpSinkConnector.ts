@@ -2,9 +2,15 @@ import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
 
+/**
+ * The connector classes a sink can use. `local` is the local platform's stand-in of Confluent's
+ * HTTP Sink (`platform/maven/http-sink`): it reads Confluent's keys, so the local stack exercises
+ * the production mapping end to end; it is never deployed anywhere else.
+ */
 export const CONNECTOR_CLASSES = {
   confluent: "io.confluent.connect.http.HttpSinkConnector",
   camel: "org.apache.camel.kafkaconnector.httpsink.CamelHttpsinkSinkConnector",
+  local: "tracking.platform.httpsink.HttpSinkConnector",
 } as const;
 
 export type ConnectorClassName = keyof typeof CONNECTOR_CLASSES;
@@ -150,14 +156,17 @@ function frameworkKeys(s: HttpSinkSettings): Record<string, string> {
   return keys;
 }
 
-function confluentConfig(s: HttpSinkSettings): HttpSinkConfig {
+function confluentConfig(
+  s: HttpSinkSettings,
+  connectorClass: string = CONNECTOR_CLASSES.confluent,
+): HttpSinkConfig {
   const batching = s.batching ?? {};
   const retries = s.retries ?? {};
   const timeouts = s.timeouts ?? {};
   const auth = s.auth ?? { type: "none" };
   const config: Record<string, string> = {
     ...frameworkKeys(s),
-    "connector.class": CONNECTOR_CLASSES.confluent,
+    "connector.class": connectorClass,
     "http.api.url": s.url,
     "request.method": s.method ?? "POST",
     "batch.max.size": String(batching.maxSize ?? 500),
@@ -282,7 +291,13 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
       '`errors.deadLetterTopic` is required when `errors.tolerance` is "all", or failed events would be dropped silently; declare one or set the tolerance to "none"',
     );
   }
-  return cls === "camel" ? camelConfig(settings) : confluentConfig(settings);
+  if (cls === "camel") return camelConfig(settings);
+  if (cls === "local" && settings.auth?.type === "oauth2") {
+    throw new Error(
+      '`auth.type` "oauth2" is not supported by the local connector class; use "basic" or "none"',
+    );
+  }
+  return confluentConfig(settings, CONNECTOR_CLASSES[cls]);
 }
 
 export interface HttpSinkConnectorArgs extends HttpSinkSettings {

@@ -112,7 +112,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         deadLetterRetentionMs: s.deadLetterRetentionMs,
         deadLetterSinks: s.destinations.filter((d) => d.errors.deadLetterTopic).map((d) => d.name),
         reporterSinks: s.destinations
-          .filter((d) => d.reporter.enabled && d.connectorClass === "confluent")
+          .filter((d) => d.reporter.enabled && d.connectorClass !== "camel")
           .map((d) => d.name),
       },
       { parent: this, providers: { kafka: kafkaProvider } },
@@ -248,7 +248,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
             retryDelayMaxMs: d.errors.retryDelayMaxMs,
           },
           reporter:
-            d.reporter.enabled && d.connectorClass === "confluent"
+            d.reporter.enabled && d.connectorClass !== "camel"
               ? {
                   resultTopic: topicNaming.reporterResult(env, d.name),
                   errorTopic: topicNaming.reporterError(env, d.name),

@@ -193,6 +193,21 @@ describe("httpSinkConfig", () => {
     });
   });
 
+  it("maps the local class with Confluent's keys and the stand-in's class", () => {
+    const local = httpSinkConfig({ ...base, connectorClass: "local" }).config;
+    const { "connector.class": cls, ...rest } = local;
+    const { "connector.class": _confluent, ...confluentRest } = httpSinkConfig(base).config;
+    expect(cls).toBe("tracking.platform.httpsink.HttpSinkConnector");
+    expect(rest).toEqual(confluentRest);
+    expect(() =>
+      httpSinkConfig({
+        ...base,
+        connectorClass: "local",
+        auth: { type: "oauth2", tokenUrl: "https://a/t", clientId: "c", clientSecret: "s" },
+      }),
+    ).toThrow('`auth.type` "oauth2" is not supported by the local connector class');
+  });
+
   it("does not aggregate with Camel when the batch size is 1", () => {
     const { config } = httpSinkConfig({
       ...base,

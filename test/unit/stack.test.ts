@@ -41,7 +41,7 @@ const prodSecrets = {
 };
 
 describe("the whole stack (index.ts)", () => {
-  it("declares the local stack: topics and a Camel sink against the local platform", async () => {
+  it("declares the local stack: topics and a sink on the local platform's connector", async () => {
     const program = await runProgram("local");
     expect(await promiseOf(program.topicNames)).toEqual(["local.tracking"]);
     expect(await promiseOf(program.connectorNames)).toEqual(["local-receiver-http-sink"]);
@@ -49,9 +49,10 @@ describe("the whole stack (index.ts)", () => {
     expect(ofType("kubernetes:apps/v1:Deployment")).toHaveLength(0);
     const [connector] = ofType(CONNECTOR_TYPE);
     expect(connector.inputs.config).toMatchObject({
-      "camel.kamelet.http-sink.url": "http://127.0.0.1:18090/collect",
+      "connector.class": "tracking.platform.httpsink.HttpSinkConnector",
+      "http.api.url": "http://127.0.0.1:18090/collect",
       "tasks.max": "3",
-      "camel.aggregation.size": "100",
+      "batch.max.size": "100",
     });
   });
 
