@@ -282,6 +282,14 @@ export const stackConfigSchema = z
           "must be set when `kubernetesEnabled` is false: the connectors need an existing Connect REST API",
       });
     }
+    if (c.connectImageBuild && c.connectImageRegistry === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["connectImageRegistry"],
+        input: c.connectImageRegistry,
+        message: "must be set when `connectImageBuild` is true: the built image is pushed there",
+      });
+    }
     if (c.kafkaSaslMechanism !== "none" && c.kafkaSaslUsername === "") {
       ctx.addIssue({
         code: "custom",

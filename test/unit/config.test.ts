@@ -42,6 +42,15 @@ describe("stack configuration", () => {
     }
   });
 
+  it("documents every setting in the README's configuration reference", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    // A table row of its own: "| `key` | type | default | description |".
+    const undocumented = configKeys.filter(
+      (k) => !new RegExp(`^\\| \`${k}\` +\\|`, "m").test(readme),
+    );
+    expect(undocumented).toEqual(["destinations"]);
+  });
+
   it("applies the same defaults as Pulumi.yaml declares", () => {
     const parsed = parseStackConfig(minimal) as Record<string, unknown>;
     for (const [key, decl] of Object.entries(project.config)) {
@@ -109,6 +118,12 @@ describe("stack configuration", () => {
   it("requires connectUrl when Kubernetes is off", () => {
     expect(problemsOf({ ...minimal, kubernetesEnabled: "false" })).toEqual([
       'connectUrl: must be set when `kubernetesEnabled` is false: the connectors need an existing Connect REST API (found "")',
+    ]);
+  });
+
+  it("requires a registry when the Connect image is built", () => {
+    expect(problemsOf({ ...minimal, connectImageBuild: "true" })).toEqual([
+      'connectImageRegistry: must be set when `connectImageBuild` is true: the built image is pushed there (found "")',
     ]);
   });
 
