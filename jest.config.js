@@ -16,7 +16,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       globalSetup: "<rootDir>/test/integration/globalSetup.ts",
       globalTeardown: "<rootDir>/test/integration/globalTeardown.ts",
-      testTimeout: 180000,
+      setupFilesAfterEnv: ["<rootDir>/test/integration/timeouts.ts"],
     },
   ],
 };
