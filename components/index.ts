@@ -18,5 +18,10 @@ export { RestProxy, REST_PROXY_IMAGES } from "./restProxy";
 export type { RestProxyArgs, RestProxyImplementation } from "./restProxy";
 export { TopicSet, topicNaming } from "./topicSet";
 export type { TopicDefaults, TopicSetArgs } from "./topicSet";
-export { TrackingPipeline, connectorNameOf, secretReferences } from "./trackingPipeline";
-export type { TrackingPipelineArgs } from "./trackingPipeline";
+export {
+  TrackingPipeline,
+  connectorNameOf,
+  secretReferences,
+  sinkSettingsOf,
+} from "./trackingPipeline";
+export type { SecretLookup, TrackingPipelineArgs } from "./trackingPipeline";

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster } from "./connectCluster";
-import { HttpSinkAuth, HttpSinkConnector } from "./httpSinkConnector";
+import { HttpSinkAuth, HttpSinkConnector, HttpSinkSettings } from "./httpSinkConnector";
 import { standardLabels } from "./labels";
 import { RestProxy } from "./restProxy";
 import { TopicSet, topicNaming } from "./topicSet";
@@ -212,52 +212,13 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       : connect;
 
     this.sinks = {};
-    for (const d of s.destinations) {
-      const auth = sinkAuth(d.auth, secret, s.destinations.indexOf(d));
+    s.destinations.forEach((d, index) => {
       this.sinks[d.name] = new HttpSinkConnector(
         `${name}-${d.name}`,
         {
+          ...sinkSettingsOf(env, s, d, index, secret),
           connect: endpoint,
-          connectorName: connectorNameOf(env, d.name),
-          connectorClass: d.connectorClass,
-          topics: d.topics.map((t) => topicNaming.tracking(env, t)),
-          url: d.url,
-          method: d.method,
-          tasksMax: d.tasksMax,
           state: d.state,
-          batching: d.batching,
-          retries: d.retries,
-          timeouts: d.timeouts,
-          behaviorOnError: d.behaviorOnError,
-          behaviorOnNullValues: d.behaviorOnNullValues,
-          auth,
-          headers: { "Content-Type": "application/json", ...d.headers },
-          secretHeaders: Object.fromEntries(
-            Object.entries(d.secretHeaders).map(([header, key]) => [
-              header,
-              secret(key, `destinations[${s.destinations.indexOf(d)}].secretHeaders`),
-            ]),
-          ),
-          errors: {
-            tolerance: d.errors.tolerance,
-            deadLetterTopic: d.errors.deadLetterTopic
-              ? topicNaming.deadLetter(env, d.name)
-              : undefined,
-            contextHeaders: d.errors.contextHeaders,
-            retryTimeoutMs: d.errors.retryTimeoutMs,
-            retryDelayMaxMs: d.errors.retryDelayMaxMs,
-          },
-          reporter:
-            d.reporter.enabled && d.connectorClass !== "camel"
-              ? {
-                  resultTopic: topicNaming.reporterResult(env, d.name),
-                  errorTopic: topicNaming.reporterError(env, d.name),
-                }
-              : undefined,
-          kafkaBootstrapServers: s.kafkaBootstrapServers,
-          replicationFactor: s.topicReplicationFactor,
-          consumerOverrides: d.consumerOverrides,
-          maxPollRecords: d.rateLimit.maxPollRecords,
           consumerByteRate: d.rateLimit.consumerByteRate,
         },
         {
@@ -266,7 +227,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           dependsOn: [this.topics, ...(this.connectCluster ? [this.connectCluster] : [])],
         },
       );
-    }
+    });
 
     this.restProxyEndpoint = this.restProxy
       ? this.restProxy.endpoint
@@ -283,11 +244,62 @@ export class TrackingPipeline extends pulumi.ComponentResource {
   }
 }
 
-function sinkAuth(
-  auth: DestinationAuth,
-  secret: (key: string, from: string) => pulumi.Input<string>,
+/** Looks up the secret a config key names; `from` is the setting that names it, for errors. */
+export type SecretLookup = (key: string, from: string) => pulumi.Input<string>;
+
+/**
+ * The HTTP sink settings the stack generates for one destination: the single place where stack
+ * configuration becomes connector settings (benchmarks use it too, to measure what ships).
+ */
+export function sinkSettingsOf(
+  env: string,
+  s: Pick<StackConfig, "kafkaBootstrapServers" | "topicReplicationFactor">,
+  d: DestinationConfig,
   index: number,
-): HttpSinkAuth {
+  secret: SecretLookup,
+): HttpSinkSettings {
+  return {
+    connectorName: connectorNameOf(env, d.name),
+    connectorClass: d.connectorClass,
+    topics: d.topics.map((t) => topicNaming.tracking(env, t)),
+    url: d.url,
+    method: d.method,
+    tasksMax: d.tasksMax,
+    batching: d.batching,
+    retries: d.retries,
+    timeouts: d.timeouts,
+    behaviorOnError: d.behaviorOnError,
+    behaviorOnNullValues: d.behaviorOnNullValues,
+    auth: sinkAuth(d.auth, secret, index),
+    headers: { "Content-Type": "application/json", ...d.headers },
+    secretHeaders: Object.fromEntries(
+      Object.entries(d.secretHeaders).map(([header, key]) => [
+        header,
+        secret(key, `destinations[${index}].secretHeaders["${header}"]`),
+      ]),
+    ),
+    errors: {
+      tolerance: d.errors.tolerance,
+      deadLetterTopic: d.errors.deadLetterTopic ? topicNaming.deadLetter(env, d.name) : undefined,
+      contextHeaders: d.errors.contextHeaders,
+      retryTimeoutMs: d.errors.retryTimeoutMs,
+      retryDelayMaxMs: d.errors.retryDelayMaxMs,
+    },
+    reporter:
+      d.reporter.enabled && d.connectorClass !== "camel"
+        ? {
+            resultTopic: topicNaming.reporterResult(env, d.name),
+            errorTopic: topicNaming.reporterError(env, d.name),
+          }
+        : undefined,
+    kafkaBootstrapServers: s.kafkaBootstrapServers,
+    replicationFactor: s.topicReplicationFactor,
+    consumerOverrides: d.consumerOverrides,
+    maxPollRecords: d.rateLimit.maxPollRecords,
+  };
+}
+
+function sinkAuth(auth: DestinationAuth, secret: SecretLookup, index: number): HttpSinkAuth {
   switch (auth.type) {
     case "none":
       return { type: "none" };
