@@ -90,7 +90,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
           name: topicName,
           partitions,
           replicationFactor: rf,
-          config: { "cleanup.policy": "compact", "min.insync.replicas": String(Math.min(2, rf)) },
+          // One replica fewer than written, so that one broker down never stops Connect's writes.
+          config: {
+            "cleanup.policy": "compact",
+            "min.insync.replicas": String(Math.max(1, Math.min(2, rf - 1))),
+          },
         },
         { parent: this, protect: false },
       );

@@ -30,6 +30,22 @@ const base = { namespace: "tracking", environment: "dev", bootstrapServers: ["k:
 describe("ConnectCluster", () => {
   beforeEach(() => useMocks());
 
+  it("keeps min.insync.replicas one below the replication factor, at most 2", async () => {
+    for (const [rf, isr] of [
+      [1, "1"],
+      [3, "2"],
+      [5, "2"],
+    ] as const) {
+      await useMocks();
+      const cluster = new ConnectCluster("c", { ...base, internalTopicReplicationFactor: rf });
+      await settled(cluster);
+      const configs = ofType("kafka:index/topic:Topic").map(
+        (t) => (t.inputs.config as Record<string, string>)["min.insync.replicas"],
+      );
+      expect([rf, configs]).toEqual([rf, [isr, isr, isr]]);
+    }
+  });
+
   it("declares the three internal topics as compacted topics", async () => {
     const cluster = new ConnectCluster("c", { ...base, internalTopicReplicationFactor: 2 });
     await settled(cluster);
@@ -39,19 +55,19 @@ describe("ConnectCluster", () => {
         name: "dev.connect-configs",
         partitions: 1,
         replicationFactor: 2,
-        config: { "cleanup.policy": "compact", "min.insync.replicas": "2" },
+        config: { "cleanup.policy": "compact", "min.insync.replicas": "1" },
       },
       {
         name: "dev.connect-offsets",
         partitions: 25,
         replicationFactor: 2,
-        config: { "cleanup.policy": "compact", "min.insync.replicas": "2" },
+        config: { "cleanup.policy": "compact", "min.insync.replicas": "1" },
       },
       {
         name: "dev.connect-status",
         partitions: 5,
         replicationFactor: 2,
-        config: { "cleanup.policy": "compact", "min.insync.replicas": "2" },
+        config: { "cleanup.policy": "compact", "min.insync.replicas": "1" },
       },
     ]);
   });

@@ -117,3 +117,37 @@ export function stackConfig(stack: string): Record<string, unknown> {
 }
 
 export const CONNECTOR_TYPE = "pulumi-nodejs:dynamic/tracking:Connector";
+
+type Program = typeof import("../../index");
+
+/** The secrets Pulumi.prod.yaml names, with test values. */
+export const prodSecrets = {
+  connectBasicAuthPassword: "connect-pw-1",
+  analyticsApiKey: "api-key-2",
+  marketingPassword: "marketing-pw-3",
+  warehouseClientSecret: "client-secret-4",
+};
+
+/**
+ * Runs index.ts under mocks with a stack file's config, plus secrets and overrides; resolves
+ * once the program's outputs (and so every resource they depend on) are registered.
+ */
+export async function runProgram(
+  stack: string,
+  secrets: Record<string, string> = {},
+  override: Record<string, unknown> = {},
+): Promise<Program> {
+  await useMocks({ ...stackConfig(stack), ...secrets, ...override }, Object.keys(secrets), stack);
+  let program: Program | undefined;
+  jest.isolateModules(() => {
+    // The program runs at import: a fresh copy per stack, loaded after the mocks are set.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require("../../index") as Program;
+  });
+  await Promise.all([
+    promiseOf(program!.connectorNames),
+    promiseOf(program!.topicNames),
+    promiseOf(program!.connectEndpoint),
+  ]);
+  return program!;
+}

@@ -3,42 +3,12 @@ import {
   CONNECTOR_TYPE,
   isSecret,
   ofType,
+  prodSecrets,
   promiseOf,
   registered,
-  stackConfig,
+  runProgram,
   useMocks,
 } from "./mocks";
-
-type Program = typeof import("../../index");
-
-/** Runs index.ts under mocks with a stack file's config plus test secrets. */
-async function runProgram(
-  stack: string,
-  secrets: Record<string, string> = {},
-  override: Record<string, unknown> = {},
-): Promise<Program> {
-  await useMocks({ ...stackConfig(stack), ...secrets, ...override }, Object.keys(secrets), stack);
-  let program: Program | undefined;
-  jest.isolateModules(() => {
-    // The program runs at import: a fresh copy per stack, loaded after the mocks are set.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    program = require("../../index") as Program;
-  });
-  // Every output of the program resolves once every resource it depends on is registered.
-  await Promise.all([
-    promiseOf(program!.connectorNames),
-    promiseOf(program!.topicNames),
-    promiseOf(program!.connectEndpoint),
-  ]);
-  return program!;
-}
-
-const prodSecrets = {
-  connectBasicAuthPassword: "connect-pw-1",
-  analyticsApiKey: "api-key-2",
-  marketingPassword: "marketing-pw-3",
-  warehouseClientSecret: "client-secret-4",
-};
 
 describe("the whole stack (index.ts)", () => {
   it("declares the local stack: topics and a sink on the local platform's connector", async () => {

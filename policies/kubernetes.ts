@@ -1,0 +1,165 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { appliesTo, asRecord, at, settings, shown, workloadOf } from "./util";
+
+// Policies on one workload at a time (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods).
+
+function containerLabel(name: string, init: boolean, workload: string): string {
+  return `${init ? "init container" : "container"} \`${name}\` of ${workload}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// k8s-pod-security
+// ---------------------------------------------------------------------------------------------
+
+export const k8sPodSecurity: ResourceValidationPolicy = {
+  name: "k8s-pod-security",
+  description:
+    "Checks that workloads run as non-root, without privilege escalation, privileged containers or host namespaces.",
+  validateResource: (args, reportViolation) => {
+    const workload = workloadOf(args.type, args.props, args.name);
+    if (!workload) return;
+    const pod = workload.podSpec;
+    for (const key of ["hostNetwork", "hostPID", "hostIPC"]) {
+      if (pod[key] === true) {
+        reportViolation(
+          `\`${key}\` is true on ${workload.label}; it must be false, or its pods share the node's namespaces.`,
+        );
+      }
+    }
+    const podRunAsNonRoot = at(pod, ["securityContext", "runAsNonRoot"]);
+    for (const container of workload.containers) {
+      const security = asRecord(container.props.securityContext) ?? {};
+      const where = containerLabel(container.name, container.init, workload.label);
+      const runAsNonRoot = security.runAsNonRoot ?? podRunAsNonRoot;
+      if (runAsNonRoot !== true) {
+        reportViolation(
+          `\`runAsNonRoot\` is ${shown(runAsNonRoot)} on ${where} (container or pod security context); ` +
+            `it must be true, or a compromised process runs as root.`,
+        );
+      }
+      if (security.allowPrivilegeEscalation !== false) {
+        reportViolation(
+          `\`allowPrivilegeEscalation\` is ${shown(security.allowPrivilegeEscalation, "Kubernetes default true")} on ${where}; ` +
+            `it must be false, or a process can gain more privileges than it started with.`,
+        );
+      }
+      if (security.privileged === true) {
+        reportViolation(
+          `\`privileged\` is true on ${where}; it must not be, or the container has full access to the node.`,
+        );
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// k8s-image-pinned
+// ---------------------------------------------------------------------------------------------
+
+interface ImageConfig {
+  mutableTags: string[];
+  requireDigest: boolean;
+}
+
+const imageSettings = settings<ImageConfig>({
+  mutableTags: {
+    type: "array",
+    items: { type: "string" },
+    default: ["latest"],
+    description: "Tags that move and so pin nothing.",
+  },
+  requireDigest: {
+    type: "boolean",
+    default: false,
+    description: "Whether every image must be pinned by digest (`@sha256:...`).",
+  },
+});
+
+/** The tag and digest of an image reference; a registry port (`host:5000/x`) is not a tag. */
+export function imageReference(image: string): { tag?: string; digest?: string } {
+  const atSign = image.indexOf("@");
+  const repository = atSign < 0 ? image : image.slice(0, atSign);
+  const digest = atSign < 0 ? undefined : image.slice(atSign + 1);
+  const colon = repository.lastIndexOf(":");
+  const tag = colon > repository.lastIndexOf("/") ? repository.slice(colon + 1) : undefined;
+  return { tag, digest };
+}
+
+export const k8sImagePinned: ResourceValidationPolicy = {
+  name: "k8s-image-pinned",
+  description:
+    "Checks that every container image is pinned by a fixed tag or a digest, so that a rollout runs what was reviewed.",
+  configSchema: imageSettings.schema,
+  validateResource: (args, reportViolation) => {
+    const workload = workloadOf(args.type, args.props, args.name);
+    if (!workload) return;
+    const c = imageSettings.read(args);
+    for (const container of workload.containers) {
+      const where = containerLabel(container.name, container.init, workload.label);
+      const image = container.image;
+      // Unknown during preview: an image built in this update, referenced by its new digest.
+      if (image === undefined) continue;
+      const { tag, digest } = imageReference(image);
+      if (digest) continue;
+      const rule = c.requireDigest
+        ? "it must be pinned by digest (`@sha256:...`)"
+        : `it must name a fixed tag (not ${c.mutableTags.join(", ")}) or a digest`;
+      if (c.requireDigest || tag === undefined || c.mutableTags.includes(tag)) {
+        const found = image === "" ? "unset" : JSON.stringify(image);
+        reportViolation(
+          `\`image\` is ${found} on ${where}; ${rule}, or each node may run a different build.`,
+        );
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// k8s-probes-and-resources
+// ---------------------------------------------------------------------------------------------
+
+interface ProbesConfig {
+  appNames: string[];
+}
+
+const probesSettings = settings<ProbesConfig>({
+  appNames: {
+    type: "array",
+    items: { type: "string" },
+    default: ["rest-proxy", "kafka-connect"],
+    description: "`app.kubernetes.io/name` of the workloads to check; empty checks every workload.",
+  },
+});
+
+const REQUIRED_SETTINGS: readonly [path: string[], reason: string][] = [
+  [["readinessProbe"], "or requests reach pods that are still starting"],
+  [["livenessProbe"], "or a hung JVM is never restarted"],
+  [["resources", "requests", "cpu"], "or the scheduler may place it on a node without room"],
+  [["resources", "requests", "memory"], "or the scheduler may place it on a node without room"],
+  [["resources", "limits", "memory"], "or one leaking pod can starve the node"],
+];
+
+export const k8sProbesAndResources: ResourceValidationPolicy = {
+  name: "k8s-probes-and-resources",
+  description:
+    "Checks that the REST Proxy and Connect containers have readiness and liveness probes, CPU and memory requests and a memory limit.",
+  configSchema: probesSettings.schema,
+  validateResource: (args, reportViolation) => {
+    const workload = workloadOf(args.type, args.props, args.name);
+    if (!workload) return;
+    const c = probesSettings.read(args);
+    if (!appliesTo(workload, c.appNames)) return;
+    for (const container of workload.containers) {
+      if (container.init) continue;
+      for (const [path, reason] of REQUIRED_SETTINGS) {
+        if (at(container.props, path) === undefined) {
+          reportViolation(
+            `\`${path.join(".")}\` is unset on ${containerLabel(container.name, false, workload.label)}; it must be set, ${reason}.`,
+          );
+        }
+      }
+    }
+  },
+};
+
+export const kubernetesPolicies = [k8sPodSecurity, k8sImagePinned, k8sProbesAndResources];
