@@ -22,17 +22,17 @@ function modules() {
 export interface ConnectEndpoint {
   /** Base URL, for example `http://connect.tracking.svc:8083`. */
   readonly url: string;
-  /** Basic auth user of the REST API. */
+  /** Basic auth user of the REST API. Defaults to no authentication. */
   readonly username?: string;
-  /** Basic auth password of the REST API. */
+  /** Basic auth password of the REST API. Defaults to empty. */
   readonly password?: string;
-  /** PEM bundle of the CA that signed the REST API's certificate. */
+  /** PEM bundle of the CA that signed the REST API's certificate. Defaults to Node's CAs. */
   readonly caPem?: string;
-  /** PEM client certificate for mutual TLS. */
+  /** PEM client certificate for mutual TLS. Defaults to none. */
   readonly certPem?: string;
-  /** PEM private key of the client certificate. */
+  /** PEM private key of the client certificate. Defaults to none. */
   readonly keyPem?: string;
-  /** Extra headers sent with every request (for example a gateway token). */
+  /** Extra headers sent with every request (for example a gateway token). Defaults to none. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Timeout of one request, in milliseconds. Defaults to 30000. */
   readonly requestTimeoutMs?: number;
@@ -61,10 +61,17 @@ export interface ConnectorStatus {
   readonly type?: string;
 }
 
+export interface ConfigDefinition {
+  readonly name: string;
+  /** STRING, INT, PASSWORD, ... as the plugin's ConfigDef declares it. */
+  readonly type: string;
+}
+
 export interface ValidationResult {
   readonly name: string;
   readonly error_count: number;
   readonly configs: readonly {
+    readonly definition?: ConfigDefinition;
     readonly value: {
       readonly name: string;
       readonly value: string | null;
@@ -73,15 +80,23 @@ export interface ValidationResult {
   }[];
 }
 
+/** One committed offset of a sink connector, exactly as `GET /connectors/{name}/offsets` shows it. */
 export interface SinkOffset {
   readonly partition: { readonly kafka_topic: string; readonly kafka_partition: number };
   readonly offset: { readonly kafka_offset: number } | null;
+}
+
+export interface ServerInfo {
+  readonly version: string;
+  readonly commit: string;
+  readonly kafka_cluster_id: string;
 }
 
 /** An answer of the Connect REST API that is not a success, or no answer at all. */
 export class ConnectApiError extends Error {
   constructor(
     message: string,
+    /** HTTP status; undefined when no answer came (connection refused, timeout). */
     public readonly status: number | undefined,
     public readonly method: string,
     public readonly path: string,
@@ -94,15 +109,17 @@ export class ConnectApiError extends Error {
 interface RequestOptions {
   /** Answer `undefined` instead of throwing on 404. */
   readonly allow404?: boolean;
-  /** Never retry, even on a retryable answer (for calls that are not idempotent). */
+  /** Never retry, even on a retryable answer. */
   readonly noRetry?: boolean;
   readonly params?: Record<string, string | boolean>;
+  /** Overrides the endpoint's `retryDeadlineMs` for this call. */
+  readonly deadlineMs?: number;
 }
 
 /**
- * Tells apart what is worth retrying: a worker that is rebalancing or not yet up, or a
- * connection that failed. A 409 that says the connector already exists is a fact, not a
- * conflict, and every other 4xx is the caller's mistake.
+ * Tells apart what is worth retrying: a worker that is rebalancing, starting or not reachable.
+ * A 409 that says the connector already exists is a fact, not a conflict, and every other 4xx is
+ * the caller's mistake.
  */
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof ConnectApiError)) return false;
@@ -115,30 +132,60 @@ export function isRetryable(error: unknown): boolean {
       error.status === 503 ||
       error.status === 504 ||
       text.includes("rebalance") ||
+      // "Request timed out": the worker may still apply the call; every call we retry is idempotent.
       text.includes("timed out") ||
-      text.includes("not yet") ||
+      text.includes("starting up") ||
       text.includes("leader")
     );
   }
   return false;
 }
 
+/**
+ * True when the worker does not know the endpoint at all (Jersey's bare "HTTP 404 Not Found"),
+ * as opposed to "Connector x not found": an older Kafka than the call needs.
+ */
+export function isMissingEndpoint(error: unknown): boolean {
+  return (
+    error instanceof ConnectApiError &&
+    (error.status === 405 || (error.status === 404 && /HTTP 404 Not Found/i.test(error.message)))
+  );
+}
+
 function describeBody(data: unknown): string {
   if (data && typeof data === "object" && "message" in data) {
-    return String((data as { message: unknown }).message);
+    return String((data as { message: unknown }).message).slice(0, 2000);
   }
   if (typeof data === "string") return data.slice(0, 500);
   return "";
+}
+
+/** The URL without `user:password@`, so that it can appear in messages. */
+export function displayUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//").replace(/\/+$/, "");
+}
+
+/** `major * 1000 + minor` of a Kafka version such as `4.4.0` or `7.9.1-ccs`; 0 when unknown. */
+export function versionNumber(version: string | undefined): number {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? "");
+  return match ? Number(match[1]) * 1000 + Number(match[2]) : 0;
 }
 
 /** A small, typed client of the Kafka Connect REST API with bounded retries. */
 export function connectClient(endpoint: ConnectEndpoint) {
   const { axios, backoff, https } = modules();
   const base = endpoint.url.replace(/\/+$/, "");
+  const shown = displayUrl(base);
   const http = axios.create({
     baseURL: base,
     timeout: endpoint.requestTimeoutMs ?? 30_000,
-    headers: { Accept: "application/json", ...(endpoint.headers ?? {}) },
+    // Always JSON: a body-less PUT (pause, resume, stop) otherwise goes out as a form, and the
+    // worker answers 415 Unsupported Media Type.
+    headers: {
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      ...(endpoint.headers ?? {}),
+    },
     auth:
       endpoint.username !== undefined && endpoint.username !== ""
         ? { username: endpoint.username, password: endpoint.password ?? "" }
@@ -149,6 +196,8 @@ export function connectClient(endpoint: ConnectEndpoint) {
         : undefined,
     // Every status is an answer; this client decides what is an error.
     validateStatus: () => true,
+    // A redirect would resend credentials elsewhere; the Connect API never redirects.
+    maxRedirects: 0,
   });
 
   async function once<T>(
@@ -161,19 +210,24 @@ export function connectClient(endpoint: ConnectEndpoint) {
     try {
       response = await http.request({ method, url: path, data: body, params: opts.params });
     } catch (err) {
+      // axios' message names the cause (ECONNREFUSED, timeout); never the request body.
       const reason = err instanceof Error ? err.message : String(err);
       throw new ConnectApiError(
-        `${method} ${base}${path} got no answer: ${reason}`,
+        `${method} ${shown}${path} got no answer: ${reason}`,
         undefined,
         method,
         path,
       );
     }
-    if (response.status === 404 && opts.allow404) return undefined;
+    if (response.status === 404 && opts.allow404) {
+      // Only "no such connector" counts as absent; an unknown endpoint is an old worker.
+      const detail = describeBody(response.data);
+      if (!/HTTP 404 Not Found/i.test(detail)) return undefined;
+    }
     if (response.status >= 200 && response.status < 300) return response.data as T;
     const detail = describeBody(response.data);
     throw new ConnectApiError(
-      `${method} ${path} answered ${response.status}${detail ? `: ${detail}` : ""}`,
+      `${method} ${shown}${path} answered ${response.status}${detail ? `: ${detail}` : ""}`,
       response.status,
       method,
       path,
@@ -187,12 +241,14 @@ export function connectClient(endpoint: ConnectEndpoint) {
     opts: RequestOptions = {},
   ): Promise<T | undefined> {
     if (opts.noRetry) return once<T>(method, path, body, opts);
-    const deadline = Date.now() + (endpoint.retryDeadlineMs ?? 120_000);
+    const deadline = Date.now() + (opts.deadlineMs ?? endpoint.retryDeadlineMs ?? 120_000);
     return backoff.backOff(() => once<T>(method, path, body, opts), {
-      numOfAttempts: 1000,
-      startingDelay: 250,
+      // The deadline bounds the retries, not a count.
+      numOfAttempts: Number.MAX_SAFE_INTEGER,
+      startingDelay: 200,
       timeMultiple: 2,
       maxDelay: 5_000,
+      // Full jitter: parallel creates (pulumi up runs them concurrently) must not retry in step.
       jitter: "full",
       retry: (err: unknown) => isRetryable(err) && Date.now() < deadline,
     });
@@ -201,16 +257,25 @@ export function connectClient(endpoint: ConnectEndpoint) {
   const enc = encodeURIComponent;
 
   return {
-    base,
+    /** The base URL without credentials, for messages. */
+    url: shown,
     request,
 
-    /** Waits, bounded by the retry deadline, until the REST API answers at all. */
-    async serverInfo(): Promise<{ version: string; commit: string; kafka_cluster_id: string }> {
-      const info = await request<{ version: string; commit: string; kafka_cluster_id: string }>(
-        "GET",
-        "/",
-      );
-      return info!;
+    /**
+     * Waits, bounded, until the REST API answers and the worker is ready: `GET /health`
+     * (Kafka 3.9+, 503 while starting), or `GET /` on older workers.
+     */
+    async waitUntilReady(deadlineMs: number): Promise<ServerInfo> {
+      try {
+        await request("GET", "/health", undefined, { deadlineMs });
+      } catch (err) {
+        if (!isMissingEndpoint(err)) throw err;
+      }
+      return (await request<ServerInfo>("GET", "/", undefined, { deadlineMs }))!;
+    },
+
+    async serverInfo(deadlineMs?: number): Promise<ServerInfo> {
+      return (await request<ServerInfo>("GET", "/", undefined, { deadlineMs }))!;
     },
 
     async getConfig(name: string): Promise<Record<string, string> | undefined> {
@@ -219,20 +284,21 @@ export function connectClient(endpoint: ConnectEndpoint) {
       });
     },
 
+    /** Status, or undefined when absent (also for a moment right after a create). */
     async getStatus(name: string): Promise<ConnectorStatus | undefined> {
       return request<ConnectorStatus>("GET", `/connectors/${enc(name)}/status`, undefined, {
         allow404: true,
       });
     },
 
-    /** Creates or replaces the config; true when the connector was created. */
+    /** Creates or replaces the whole config (201 created, 200 updated). */
     async putConfig(name: string, config: Record<string, string>): Promise<void> {
       await request("PUT", `/connectors/${enc(name)}/config`, config);
     },
 
     /**
      * Creates the connector in the given initial state (KIP-980, Kafka 3.7+). Answers false when
-     * a connector of that name exists already.
+     * a connector of that name exists already (409 "already exists", never retried).
      */
     async createWithState(
       name: string,
@@ -248,23 +314,37 @@ export function connectClient(endpoint: ConnectEndpoint) {
       }
     },
 
-    /** Deletes the connector; true when it existed, false when it was already gone. */
+    /**
+     * Deletes the connector; true when it existed, false when it was already gone. The worker
+     * answers before its status forgets the connector: wait for that too.
+     */
     async deleteConnector(name: string): Promise<boolean> {
+      // 204 carries an empty body (""), which is not undefined; only a 404 gives undefined.
       const result = await request<unknown>("DELETE", `/connectors/${enc(name)}`, undefined, {
         allow404: true,
       });
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const status = await request("GET", `/connectors/${enc(name)}/status`, undefined, {
+          allow404: true,
+        });
+        if (status === undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       return result !== undefined;
     },
 
+    /** `PUT .../pause`: 202; the connector and its tasks go PAUSED. */
     async pause(name: string): Promise<void> {
       await request("PUT", `/connectors/${enc(name)}/pause`);
     },
 
+    /** `PUT .../resume`: 202; leaves PAUSED and STOPPED alike. */
     async resume(name: string): Promise<void> {
       await request("PUT", `/connectors/${enc(name)}/resume`);
     },
 
-    /** Stops the connector and releases its tasks (KIP-875, Kafka 3.5+). */
+    /** `PUT .../stop` (KIP-875, Kafka 3.5+): 204; releases the tasks. */
     async stop(name: string): Promise<void> {
       await request("PUT", `/connectors/${enc(name)}/stop`);
     },
@@ -276,6 +356,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
       });
     },
 
+    /** Committed offsets (KIP-875, Kafka 3.5+); undefined when the connector is absent. */
     async getOffsets(name: string): Promise<SinkOffset[] | undefined> {
       const result = await request<{ offsets: SinkOffset[] }>(
         "GET",
@@ -286,17 +367,22 @@ export function connectClient(endpoint: ConnectEndpoint) {
       return result?.offsets;
     },
 
-    /** Writes offsets of a STOPPED connector (Kafka 3.6+). */
+    /** Writes offsets of a STOPPED connector (Kafka 3.6+); an empty list is a 400. */
     async patchOffsets(name: string, offsets: readonly SinkOffset[]): Promise<void> {
       await request("PATCH", `/connectors/${enc(name)}/offsets`, { offsets });
     },
 
+    /**
+     * The plugin's own validation. The body must carry `name` (a missing name is an error), and
+     * PASSWORD-type values come back as `[hidden]`.
+     */
     async validate(
       connectorClass: string,
       config: Record<string, string>,
+      deadlineMs?: number,
     ): Promise<ValidationResult> {
       const path = `/connector-plugins/${enc(connectorClass)}/config/validate`;
-      return (await request<ValidationResult>("PUT", path, config))!;
+      return (await request<ValidationResult>("PUT", path, config, { deadlineMs }))!;
     },
 
     async listConnectors(): Promise<string[]> {

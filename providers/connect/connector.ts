@@ -20,8 +20,19 @@ export interface ConnectorArgs {
   readonly state?: pulumi.Input<DesiredState>;
   /** What to do about failed tasks. Defaults to `on-failure` with 10 restarts. */
   readonly restartPolicy?: pulumi.Input<RestartPolicy>;
-  /** Seconds create and update wait for the declared state. Defaults to 300. */
+  /** Seconds create and update wait for the worker and the declared state. Defaults to 300. */
   readonly waitTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * The connector whose committed offsets a newly created connector starts from, so that a
+   * rename neither resends nor skips events (Kafka 3.7+ workers). Defaults to the previous `name`
+   * when `name` changes; "" turns the copy off.
+   */
+  readonly offsetsFrom?: pulumi.Input<string>;
+}
+
+/** What `Connector.get` needs to find an existing connector: where its worker is. */
+export interface ConnectorGetState {
+  readonly connect: pulumi.Input<ConnectEndpoint>;
 }
 
 /**
@@ -43,8 +54,29 @@ export class Connector extends pulumi.dynamic.Resource {
   declare public readonly connectorState: pulumi.Output<string>;
   /** `<task id>:<state>` of every task, as the worker last reported them. */
   declare public readonly taskStates: pulumi.Output<string[]>;
-  /** Restarts the provider made under the restart policy during the last create or update. */
+  /** Restarts in a row under the restart policy (update and refresh); reset once it runs. */
   declare public readonly restarts: pulumi.Output<number>;
+  /** ISO time of the last restart under the restart policy; "" when none. */
+  declare public readonly lastRestartAt: pulumi.Output<string>;
+  /** The connector whose offsets this one started from; "" when none were copied. */
+  declare public readonly offsetsCopiedFrom: pulumi.Output<string>;
+
+  /**
+   * A read-only reference to a connector that exists on a worker (`pulumi refresh` reads it;
+   * `pulumi destroy` leaves it alone). `id` is the connector's name.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<string>,
+    state: ConnectorGetState,
+    opts?: pulumi.CustomResourceOptions,
+  ): Connector {
+    return new Connector(
+      name,
+      { connect: state.connect, name: id, config: {} },
+      pulumi.mergeOptions(opts, { id }),
+    );
+  }
 
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     const endpoint = pulumi.output(args.connect);
@@ -68,10 +100,13 @@ export class Connector extends pulumi.dynamic.Resource {
         restartPolicy: args.restartPolicy ?? { type: "on-failure", maxRestarts: 10 },
         waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
         providerVersion: PROVIDER_VERSION,
+        offsetsFrom: args.offsetsFrom,
         secretHashes: undefined,
         connectorState: undefined,
         taskStates: undefined,
         restarts: undefined,
+        lastRestartAt: undefined,
+        offsetsCopiedFrom: undefined,
       },
       pulumi.mergeOptions(opts, {
         additionalSecretOutputs: ["secretConfig", "secretHashes", "connectSecrets"],

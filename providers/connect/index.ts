@@ -1,6 +1,13 @@
-export { connectClient, ConnectApiError, isRetryable } from "./client";
+export { connectClient, ConnectApiError, isMissingEndpoint, isRetryable } from "./client";
 export type { ConnectClient, ConnectEndpoint, ConnectorStatus, ConnectorState } from "./client";
 export { Connector, CONNECTOR_TYPE_TOKEN } from "./connector";
-export type { ConnectorArgs } from "./connector";
-export { connectorProvider, PROVIDER_VERSION } from "./provider";
-export type { ConnectorInputs, ConnectorOutputs, DesiredState, RestartPolicy } from "./provider";
+export type { ConnectorArgs, ConnectorGetState } from "./connector";
+export { connectorProvider, IMPORT_ENV, PROVIDER_VERSION, restartBackoffMinutes } from "./provider";
+export type {
+  ConnectorInputs,
+  ConnectorOutputs,
+  DesiredState,
+  RestartBook,
+  RestartPolicy,
+} from "./provider";
+export { warn } from "./log";
