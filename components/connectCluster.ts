@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { selectorLabels, standardLabels } from "./labels";
-import { containerSecurity, spreadAcrossNodes } from "./restProxy";
+import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const DEFAULT_CONNECT_IMAGE = "confluentinc/cp-kafka-connect:7.9.1";
 const REST_PORT = 8083;
@@ -215,45 +215,33 @@ export class ConnectCluster extends pulumi.ComponentResource {
       `${name}-deployment`,
       {
         metadata,
-        spec: {
+        spec: workloadSpec({
           replicas,
-          selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: {
-            metadata: { labels },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, fsGroup: 1000 },
-              topologySpreadConstraints: spreadAcrossNodes(selector),
-              terminationGracePeriodSeconds: 60,
-              volumes,
-              containers: [
-                {
-                  name: "connect",
-                  image: this.imageName,
-                  ports: [{ name: "rest", containerPort: REST_PORT }],
-                  env,
-                  volumeMounts: mounts,
-                  readinessProbe,
-                  livenessProbe: {
-                    tcpSocket: { port: "rest" },
-                    initialDelaySeconds: 60,
-                    periodSeconds: 15,
-                    failureThreshold: 4,
-                  },
-                  resources: {
-                    requests: {
-                      cpu: args.cpuRequest ?? "500m",
-                      memory: args.memoryRequest ?? "1536Mi",
-                    },
-                    limits: { memory: args.memoryLimit ?? "2Gi" },
-                  },
-                  securityContext: containerSecurity,
-                },
-              ],
+          labels,
+          selector,
+          pod: { terminationGracePeriodSeconds: 60, volumes },
+          container: {
+            name: "connect",
+            image: this.imageName,
+            ports: [{ name: "rest", containerPort: REST_PORT }],
+            env,
+            volumeMounts: mounts,
+            readinessProbe,
+            livenessProbe: {
+              tcpSocket: { port: "rest" },
+              initialDelaySeconds: 60,
+              periodSeconds: 15,
+              failureThreshold: 4,
+            },
+            resources: {
+              requests: {
+                cpu: args.cpuRequest ?? "500m",
+                memory: args.memoryRequest ?? "1536Mi",
+              },
+              limits: { memory: args.memoryLimit ?? "2Gi" },
             },
           },
-        },
+        }),
       },
       { parent: this, dependsOn: this.internalTopics },
     );
@@ -293,11 +281,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
-      { parent: this },
-    );
+    this.podDisruptionBudget = drainOneAtATime(name, metadata, selector, this);
 
     this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${REST_PORT}`;
     this.registerOutputs({ endpoint: this.endpoint, imageName: this.imageName });

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "./labels";
+import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const REST_PROXY_IMAGES = {
   confluent: "confluentinc/cp-kafka-rest:7.9.1",
@@ -120,31 +121,6 @@ function strimziEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.
   ];
 }
 
-/** Restrictive container security shared by the stack's workloads. */
-export const containerSecurity: k8s.types.input.core.v1.SecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-  // The images write their generated config at start-up, so the root file system stays writable.
-  readOnlyRootFilesystem: false,
-};
-
-/** Spreads replicas across nodes, preferring but not requiring distinct nodes. */
-export function spreadAcrossNodes(
-  selector: Record<string, string>,
-): k8s.types.input.core.v1.TopologySpreadConstraint[] {
-  return [
-    {
-      maxSkew: 1,
-      topologyKey: "kubernetes.io/hostname",
-      whenUnsatisfiable: "ScheduleAnyway",
-      labelSelector: { matchLabels: selector },
-    },
-  ];
-}
-
 /**
  * The HTTP entry of the pipeline: browsers and services POST events here and they land in Kafka.
  * Confluent REST Proxy by default, or the Strimzi HTTP bridge, which speaks the same v2 produce API.
@@ -177,52 +153,35 @@ export class RestProxy extends pulumi.ComponentResource {
       `${name}-deployment`,
       {
         metadata,
-        spec: {
+        spec: workloadSpec({
           replicas,
-          selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: {
-            metadata: { labels },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, fsGroup: 1000 },
-              topologySpreadConstraints: spreadAcrossNodes(selector),
-              containers: [
-                {
-                  name: "rest-proxy",
-                  image: args.image ?? REST_PROXY_IMAGES[implementation],
-                  ...(implementation === "strimzi"
-                    ? { command: ["/opt/strimzi/bin/docker/kafka_bridge_run.sh"] }
-                    : {}),
-                  ports: [{ name: "http", containerPort: port }],
-                  env:
-                    implementation === "confluent"
-                      ? confluentEnv(args, port)
-                      : strimziEnv(args, port),
-                  readinessProbe: {
-                    httpGet: { path: probePaths.ready, port: "http" },
-                    periodSeconds: 5,
-                    failureThreshold: 3,
-                  },
-                  livenessProbe: {
-                    httpGet: { path: probePaths.live, port: "http" },
-                    initialDelaySeconds: 30,
-                    periodSeconds: 10,
-                    failureThreshold: 6,
-                  },
-                  resources: {
-                    requests: {
-                      cpu: args.cpuRequest ?? "250m",
-                      memory: args.memoryRequest ?? "512Mi",
-                    },
-                    limits: { memory: args.memoryLimit ?? "1Gi" },
-                  },
-                  securityContext: containerSecurity,
-                },
-              ],
+          labels,
+          selector,
+          container: {
+            name: "rest-proxy",
+            image: args.image ?? REST_PROXY_IMAGES[implementation],
+            ...(implementation === "strimzi"
+              ? { command: ["/opt/strimzi/bin/docker/kafka_bridge_run.sh"] }
+              : {}),
+            ports: [{ name: "http", containerPort: port }],
+            env: implementation === "confluent" ? confluentEnv(args, port) : strimziEnv(args, port),
+            readinessProbe: {
+              httpGet: { path: probePaths.ready, port: "http" },
+              periodSeconds: 5,
+              failureThreshold: 3,
+            },
+            livenessProbe: {
+              httpGet: { path: probePaths.live, port: "http" },
+              initialDelaySeconds: 30,
+              periodSeconds: 10,
+              failureThreshold: 6,
+            },
+            resources: {
+              requests: { cpu: args.cpuRequest ?? "250m", memory: args.memoryRequest ?? "512Mi" },
+              limits: { memory: args.memoryLimit ?? "1Gi" },
             },
           },
-        },
+        }),
       },
       { parent: this },
     );
@@ -240,11 +199,7 @@ export class RestProxy extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
-      { parent: this },
-    );
+    this.podDisruptionBudget = drainOneAtATime(name, metadata, selector, this);
 
     if (maxReplicas > replicas) {
       this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
