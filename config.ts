@@ -224,6 +224,7 @@ export const stackConfigSchema = z
     kubernetesNamespace: slug.default("tracking"),
     kubernetesRenderDirectory: z.string().default(""),
 
+    restProxyUrl: z.union([z.literal(""), httpUrl]).default(""),
     restProxyImplementation: oneOf(["confluent", "strimzi"]).default("confluent"),
     restProxyImage: z.union([z.literal(""), imageRef]).default(""),
     restProxyReplicas: json(int(1, 50)).default(2),

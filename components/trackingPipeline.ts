@@ -57,7 +57,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
   public readonly restProxy?: RestProxy;
   public readonly connectCluster?: ConnectCluster;
   public readonly sinks: Record<string, HttpSinkConnector>;
-  /** Where events are POSTed (in-cluster URL), or undefined when Kubernetes is off. */
+  /** Where events are POSTed: the in-cluster URL, or `restProxyUrl` when Kubernetes is off. */
   public readonly restProxyEndpoint: pulumi.Output<string | undefined>;
   public readonly connectEndpoint: pulumi.Output<string>;
   public readonly topicNames: pulumi.Output<string[]>;
@@ -231,7 +231,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
 
     this.restProxyEndpoint = this.restProxy
       ? this.restProxy.endpoint
-      : pulumi.output<string | undefined>(undefined);
+      : pulumi.output<string | undefined>(s.restProxyUrl || undefined);
     this.connectEndpoint = pulumi.output(connectUrl);
     this.topicNames = pulumi.all(Object.values(this.topics.topicNames));
     this.connectorNames = pulumi.all(Object.values(this.sinks).map((sink) => sink.connectorName));

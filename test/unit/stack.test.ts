@@ -16,6 +16,7 @@ describe("the whole stack (index.ts)", () => {
     expect(await promiseOf(program.topicNames)).toEqual(["local.tracking"]);
     expect(await promiseOf(program.connectorNames)).toEqual(["local-receiver-http-sink"]);
     expect(await promiseOf(program.connectEndpoint)).toBe("http://127.0.0.1:18083");
+    expect(await promiseOf(program.restProxyEndpoint)).toBe("http://127.0.0.1:18080");
     expect(ofType("kubernetes:apps/v1:Deployment")).toHaveLength(0);
     const [connector] = ofType(CONNECTOR_TYPE);
     expect(connector.inputs.config).toMatchObject({
