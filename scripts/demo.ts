@@ -1,0 +1,88 @@
+/**
+ * `npm run demo`: the main job on the embedded local default, in one command. Starts the local
+ * platform, runs `pulumi up` on the `local` stack with the policy pack, sends sample tracking
+ * events through the REST proxy, and shows them arriving at the analytics receiver. The platform
+ * is left running; the last lines say how to stop it.
+ */
+import axios from "axios";
+import { startPlatform } from "../platform";
+import { ReceiverClient } from "../platform/receiverClient";
+import { policyFlags, pulumiEnvironment, pulumiOk } from "./pulumiCli";
+
+const EVENTS = 500;
+const say = (line: string) => console.log(line);
+
+interface StackOutputs {
+  restProxyEndpoint: string;
+  topicNames: string[];
+  connectorNames: string[];
+  connectEndpoint: string;
+}
+
+async function main() {
+  say("1/4 starting the local platform (Kafka, Connect, REST proxy, receiver on 127.0.0.1)");
+  const platform = await startPlatform({ log: (line) => say(`    ${line}`) });
+
+  say("2/4 preparing the Pulumi toolchain (built once into ~/.cache/tracking-pipeline)");
+  const env = await pulumiEnvironment({ log: (line) => say(`    ${line}`) });
+  await pulumiOk(env, ["stack", "select", "--create", "local"]);
+
+  say("3/4 pulumi up --stack local, with the policy pack");
+  await pulumiOk(env, ["up", "--yes", "--skip-preview", ...policyFlags("local")], { echo: true });
+  const outputs = JSON.parse(
+    (await pulumiOk(env, ["stack", "output", "--json", "--show-secrets"])).stdout,
+  ) as StackOutputs;
+
+  say(`4/4 sending ${EVENTS} tracking events to ${outputs.restProxyEndpoint}`);
+  const receiver = new ReceiverClient(platform.endpoints.receiverUrl);
+  const run = Date.now().toString(36);
+  const events = Array.from({ length: EVENTS }, (_, i) => ({
+    id: `demo-${run}-${i}`,
+    type: ["page_view", "add_to_cart", "checkout"][i % 3],
+    sku: `SKU-${(i % 40) + 1}`,
+    at: new Date().toISOString(),
+  }));
+  const [topic] = outputs.topicNames;
+  for (let i = 0; i < events.length; i += 50) {
+    await axios.post(
+      `${outputs.restProxyEndpoint}/topics/${topic}`,
+      { records: events.slice(i, i + 50).map((value) => ({ key: value.sku, value })) },
+      { headers: { "Content-Type": "application/vnd.kafka.json.v2+json" } },
+    );
+  }
+  const report = await receiver.waitForIds(
+    events.map((e) => e.id),
+    { timeoutMs: 120_000 },
+  );
+  const mine = new Set(events.map((e) => e.id));
+  const requests = (await receiver.requests()).filter(
+    (r) => r.status < 300 && JSON.stringify(r.json ?? "").includes(`demo-${run}-`),
+  );
+  say("");
+  say(`connector ${outputs.connectorNames.join(", ")} on ${outputs.connectEndpoint}`);
+  say(
+    `received ${EVENTS - report.missing.length} of ${EVENTS} events in ${requests.length} batched ` +
+      `requests, ${report.duplicates.filter((id) => mine.has(id)).length} duplicates`,
+  );
+  if (requests.length > 0) {
+    const sample = requests[0];
+    say(
+      `sample request: ${sample.method} ${sample.path} (${sample.headers["content-type"] ?? ""})`,
+    );
+    say(`  ${sample.body.slice(0, 300)}${sample.body.length > 300 ? " ..." : ""}`);
+  }
+  say("");
+  say("The platform keeps running. To stop it: npm run platform -- down");
+  say(
+    'To remove what the demo deployed first: eval "$(npx tsx scripts/toolchain.ts --print-env)"; ' +
+      "PULUMI_BACKEND_URL=file://$PWD/.pulumi-state PULUMI_CONFIG_PASSPHRASE=local pulumi destroy --stack local --yes",
+  );
+  if (report.missing.length > 0) {
+    throw new Error(`${report.missing.length} events did not arrive, e.g. ${report.missing[0]}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

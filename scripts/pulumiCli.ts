@@ -1,0 +1,121 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * Runs the real `pulumi` CLI from the offline toolchain (`scripts/toolchain.ts`) against the
+ * project's file backend, for the demo and the end-to-end tests.
+ */
+
+export const ROOT = resolve(__dirname, "..");
+
+/** The documented passphrase of the local stack's secrets (`Pulumi.local.yaml`'s salt). */
+export const LOCAL_PASSPHRASE = "local";
+
+const run = promisify(execFile);
+
+/**
+ * Builds the toolchain when missing (cold: about 10 minutes; then a second) and returns the
+ * environment the CLI needs: its PATH and PULUMI_HOME, a file backend, no update checks and no
+ * plugin downloads.
+ */
+export async function pulumiEnvironment(
+  options: { backendDir?: string; passphrase?: string; log?: (line: string) => void } = {},
+): Promise<NodeJS.ProcessEnv> {
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  // The toolchain prints its progress on stderr; pass it through so a cold build is not silent.
+  const child = spawn(tsx, [join(ROOT, "scripts", "toolchain.ts"), "--print-env"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) options.log?.(line);
+  });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  if (code !== 0)
+    throw new Error(`scripts/toolchain.ts failed (exit ${code}); see its output above`);
+
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const line of stdout.split("\n")) {
+    const match = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (!match) continue;
+    const [, key, raw] = match;
+    env[key] = raw.replace(/:?"\$PATH"$/, "").replace(/^"|"$/g, "");
+    if (key === "PATH") env.PATH = `${env.PATH}:${process.env.PATH ?? ""}`;
+  }
+  const backendDir = options.backendDir ?? join(ROOT, ".pulumi-state");
+  mkdirSync(backendDir, { recursive: true });
+  env.PULUMI_BACKEND_URL = `file://${backendDir}`;
+  env.PULUMI_CONFIG_PASSPHRASE = options.passphrase ?? LOCAL_PASSPHRASE;
+  // Never let a CI variable or a developer's login point the CLI elsewhere.
+  delete env.PULUMI_ACCESS_TOKEN;
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  return env;
+}
+
+export interface PulumiResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `pulumi <args>` in the project folder; never throws for a non-zero exit. */
+export async function pulumi(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  options: { echo?: boolean; timeoutMs?: number } = {},
+): Promise<PulumiResult> {
+  if (options.echo) {
+    const child = spawn("pulumi", [...args, "--non-interactive"], {
+      cwd: ROOT,
+      env,
+      stdio: "inherit",
+    });
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    return { code: code ?? 1, stdout: "", stderr: "" };
+  }
+  try {
+    const { stdout, stderr } = await run("pulumi", [...args, "--non-interactive"], {
+      cwd: ROOT,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: options.timeoutMs ?? 600_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string; message: string };
+    return {
+      code: typeof e.code === "number" ? e.code : 1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? e.message,
+    };
+  }
+}
+
+/** Like {@link pulumi}, but throws with the CLI's own output when it fails. */
+export async function pulumiOk(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  options: { echo?: boolean; timeoutMs?: number } = {},
+): Promise<PulumiResult> {
+  const result = await pulumi(env, args, options);
+  if (result.code !== 0) {
+    throw new Error(
+      `pulumi ${args.join(" ")} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/** The policy pack and its config for a stack, as `pulumi preview|up` flags. */
+export function policyFlags(environment: string): string[] {
+  return [
+    "--policy-pack",
+    join(ROOT, "policies"),
+    "--policy-pack-config",
+    join(ROOT, "policies", "config", `${environment}.json`),
+  ];
+}
