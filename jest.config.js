@@ -18,5 +18,15 @@ module.exports = {
       globalTeardown: "<rootDir>/test/integration/globalTeardown.ts",
       setupFilesAfterEnv: ["<rootDir>/test/integration/timeouts.ts"],
     },
+    {
+      // The real Pulumi engine (scripts/toolchain.ts) on the local platform.
+      displayName: "e2e",
+      testEnvironment: "node",
+      transform: { "^.+\\.ts$": tsJest },
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/integration/globalSetup.ts",
+      globalTeardown: "<rootDir>/test/integration/globalTeardown.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/e2e/timeouts.ts"],
+    },
   ],
 };

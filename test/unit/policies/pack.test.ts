@@ -77,7 +77,7 @@ describe("the policy pack", () => {
 describe.each([
   ["dev.json", "advisory"],
   ["prod.json", "mandatory"],
-  ["local.json", "advisory"],
+  ["local.json", "mandatory"],
 ])("policies/config/%s", (file, level) => {
   const config = readJson(path.join("config", file));
   const byName = new Map(policies.map((p) => [p.name, p]));
