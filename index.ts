@@ -8,7 +8,7 @@ const settings = loadStackConfig(config);
 // Secrets are read only by the keys the configuration names, and only as Pulumi secrets.
 const secrets: Record<string, pulumi.Output<string>> = {};
 for (const key of [
-  ...secretConfigKeys.filter((k) => config.get(k) !== undefined),
+  ...secretConfigKeys,
   ...secretReferences(settings.destinations).map((ref) => ref.key),
 ]) {
   const value = config.getSecret(key);
