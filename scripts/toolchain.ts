@@ -215,6 +215,11 @@ function cached(l: Layout, part: PartName, key: string, outputs: string[]): Mark
   return m && m.key === key && outputs.every((f) => fs.existsSync(f)) ? m : undefined;
 }
 
+/** The result of a part whose earlier build is reused. */
+function reused(part: PartName, hit: Marker): PartResult {
+  return { part, outcome: "cached", seconds: 0, detail: `built ${hit.builtAt} in ${hit.seconds}s` };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Go
 
@@ -355,12 +360,7 @@ async function partCli(ctx: Context): Promise<PartResult> {
   const v = `v${ctx.versions.cli}`;
   const hit = !ctx.force && cached(ctx.layout, "pulumi", key, [target]);
   if (hit && (await reportedVersion(target)) === v) {
-    return {
-      part: "pulumi",
-      outcome: "cached",
-      seconds: 0,
-      detail: `built ${hit.builtAt} in ${hit.seconds}s`,
-    };
+    return reused("pulumi", hit);
   }
   const start = process.hrtime.bigint();
   await ensureGo(ctx);
@@ -399,12 +399,7 @@ async function partLanguageHost(ctx: Context): Promise<PartResult> {
   const key = sha256("language-nodejs", ctx.versions.cli, fs.readFileSync(source, "utf8"));
   const hit = !ctx.force && cached(ctx.layout, "language-nodejs", key, [target]);
   if (hit) {
-    return {
-      part: "language-nodejs",
-      outcome: "cached",
-      seconds: 0,
-      detail: `built ${hit.builtAt} in ${hit.seconds}s`,
-    };
+    return reused("language-nodejs", hit);
   }
   const start = process.hrtime.bigint();
   await ensureGo(ctx);
@@ -515,13 +510,7 @@ async function partKafka(ctx: Context): Promise<PartResult> {
     JSON.stringify(FRANZ_GO),
   );
   const hit = !ctx.force && cached(ctx.layout, "kafka", key, [binary, installed]);
-  if (hit)
-    return {
-      part: "kafka",
-      outcome: "cached",
-      seconds: 0,
-      detail: `built ${hit.builtAt} in ${hit.seconds}s`,
-    };
+  if (hit) return reused("kafka", hit);
   const start = process.hrtime.bigint();
   await ensureGo(ctx);
   fs.mkdirSync(path.dirname(binary), { recursive: true });
@@ -563,12 +552,7 @@ async function partKubernetes(ctx: Context): Promise<PartResult> {
   const key = sha256("kubernetes", version, KUBERNETES_MODULE_VERSION);
   const hit = !ctx.force && cached(ctx.layout, "kubernetes", key, [binary, installed]);
   if (hit) {
-    return {
-      part: "kubernetes",
-      outcome: "cached",
-      seconds: 0,
-      detail: `built ${hit.builtAt} in ${hit.seconds}s`,
-    };
+    return reused("kubernetes", hit);
   }
   const start = process.hrtime.bigint();
   await ensureGo(ctx);
