@@ -16,7 +16,7 @@ export const LOCAL_PASSPHRASE = "local";
 const run = promisify(execFile);
 
 /**
- * Builds the toolchain when missing (cold: about 10 minutes; then a second) and returns the
+ * Builds the toolchain when missing (cold: about 5 minutes on an idle machine; then a second) and returns the
  * environment the CLI needs: its PATH and PULUMI_HOME, a file backend, no update checks and no
  * plugin downloads.
  */
