@@ -92,18 +92,30 @@ export interface ServerInfo {
   readonly kafka_cluster_id: string;
 }
 
-/** An answer of the Connect REST API that is not a success, or no answer at all. */
-export class ConnectApiError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status; undefined when no answer came (connection refused, timeout). */
-    public readonly status: number | undefined,
-    public readonly method: string,
-    public readonly path: string,
-  ) {
-    super(message);
-    this.name = "ConnectApiError";
-  }
+/**
+ * An answer of the Connect REST API that is not a success, or no answer at all. Made by
+ * {@link connectApiError}, not by a subclass of Error: Pulumi's closure serializer turns
+ * `super(message)` into `Error.call(this, message)`, which sets no message, so a subclass loses
+ * its message once the provider is serialized.
+ */
+export interface ConnectApiError extends Error {
+  /** HTTP status; undefined when no answer came (connection refused, timeout). */
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly path: string;
+}
+
+export function connectApiError(
+  message: string,
+  status: number | undefined,
+  method: string,
+  path: string,
+): ConnectApiError {
+  return Object.assign(new Error(message), { name: "ConnectApiError", status, method, path });
+}
+
+export function isConnectApiError(err: unknown): err is ConnectApiError {
+  return err instanceof Error && err.name === "ConnectApiError";
 }
 
 interface RequestOptions {
@@ -122,7 +134,7 @@ interface RequestOptions {
  * the caller's mistake.
  */
 export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof ConnectApiError)) return false;
+  if (!isConnectApiError(error)) return false;
   if (error.status === undefined) return true;
   const text = error.message.toLowerCase();
   if (error.status === 409) return !text.includes("already exists");
@@ -147,7 +159,7 @@ export function isRetryable(error: unknown): boolean {
  */
 export function isMissingEndpoint(error: unknown): boolean {
   return (
-    error instanceof ConnectApiError &&
+    isConnectApiError(error) &&
     (error.status === 405 || (error.status === 404 && /HTTP 404 Not Found/i.test(error.message)))
   );
 }
@@ -212,7 +224,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
     } catch (err) {
       // axios' message names the cause (ECONNREFUSED, timeout); never the request body.
       const reason = err instanceof Error ? err.message : String(err);
-      throw new ConnectApiError(
+      throw connectApiError(
         `${method} ${shown}${path} got no answer: ${reason}`,
         undefined,
         method,
@@ -226,7 +238,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
     }
     if (response.status >= 200 && response.status < 300) return response.data as T;
     const detail = describeBody(response.data);
-    throw new ConnectApiError(
+    throw connectApiError(
       `${method} ${shown}${path} answered ${response.status}${detail ? `: ${detail}` : ""}`,
       response.status,
       method,
@@ -309,7 +321,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
         await request("POST", "/connectors", { name, config, initial_state: initialState });
         return true;
       } catch (err) {
-        if (err instanceof ConnectApiError && err.status === 409 && !isRetryable(err)) return false;
+        if (isConnectApiError(err) && err.status === 409 && !isRetryable(err)) return false;
         throw err;
       }
     },

@@ -1,5 +1,17 @@
-export { connectClient, ConnectApiError, isMissingEndpoint, isRetryable } from "./client";
-export type { ConnectClient, ConnectEndpoint, ConnectorStatus, ConnectorState } from "./client";
+export {
+  connectApiError,
+  connectClient,
+  isConnectApiError,
+  isMissingEndpoint,
+  isRetryable,
+} from "./client";
+export type {
+  ConnectApiError,
+  ConnectClient,
+  ConnectEndpoint,
+  ConnectorStatus,
+  ConnectorState,
+} from "./client";
 export { Connector, CONNECTOR_TYPE_TOKEN } from "./connector";
 export type { ConnectorArgs, ConnectorGetState } from "./connector";
 export { connectorProvider, IMPORT_ENV, PROVIDER_VERSION, restartBackoffMinutes } from "./provider";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   connectClient,
-  ConnectApiError,
+  isConnectApiError,
   ConnectClient,
   ConnectEndpoint,
   ConnectorStatus,
@@ -11,7 +11,7 @@ import {
 import { warn } from "./log";
 
 /** Bumped whenever the provider's behaviour changes, so that the change rolls out as an update. */
-export const PROVIDER_VERSION = "2";
+export const PROVIDER_VERSION = "3";
 
 export type DesiredState = "RUNNING" | "PAUSED" | "STOPPED";
 
@@ -666,7 +666,7 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider = {
       failures.push(...validationFailures(typed, result));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof ConnectApiError && /Failed to find any class/i.test(message)) {
+      if (isConnectApiError(err) && /Failed to find any class/i.test(message)) {
         const known = installedClasses(message);
         failures.push({
           property: "config",

@@ -3,7 +3,7 @@ import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import {
-  ConnectApiError,
+  connectApiError,
   ConnectorStatus,
   displayUrl,
   isMissingEndpoint,
@@ -315,7 +315,7 @@ describe("connector provider: helpers", () => {
 
 describe("Connect client: what is retried", () => {
   const error = (status: number | undefined, message: string) =>
-    new ConnectApiError(message, status, "PUT", "/connectors/x/config");
+    connectApiError(message, status, "PUT", "/connectors/x/config");
 
   it("retries conflicts, rebalances and connection failures", () => {
     expect(
@@ -444,5 +444,27 @@ describe("warnings from the dynamic provider process", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("connector provider: serialized as the engine runs it", () => {
+  it("keeps error messages once serialized (no Error subclass loses its message)", async () => {
+    const { runtime } = await import("@pulumi/pulumi");
+    const { connectorProvider: provider } = await import("../../providers/connect/provider");
+    const serialized = await runtime.serializeFunction(() => provider, { allowSecrets: true });
+    // The dynamic provider host loads the text the same way.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const requireFromString = require("require-from-string") as (code: string) => {
+      handler: () => typeof provider;
+    };
+    const loaded = requireFromString(serialized.text).handler();
+    const nowhere = {
+      ...stored(inputs),
+      // Port 9 (discard) has no listener here: the request fails at once.
+      connect: { url: "http://127.0.0.1:9", retryDeadlineMs: 200 },
+    };
+    await expect(loaded.delete!(nowhere.name, nowhere)).rejects.toThrow(
+      /DELETE http:\/\/127\.0\.0\.1:9\/connectors\/dev-amp-http-sink got no answer: .*ECONNREFUSED/,
+    );
   });
 });
