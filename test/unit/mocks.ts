@@ -19,6 +19,9 @@ export interface Registered {
   readonly inputs: Record<string, unknown>;
 }
 
+// Each setMocks adds a process "exit" listener of the SDK's; a suite resets the mocks per test.
+process.setMaxListeners(100);
+
 /** Resources registered since the last {@link useMocks} call, in order. */
 export const registered: Registered[] = [];
 
