@@ -122,3 +122,11 @@ export function resolveSettings(
     extraJvmOpts: options.extraJvmOpts ?? envJvm,
   };
 }
+
+/**
+ * The file backend of the `local` stack: inside the platform's home, so that the stack's state
+ * lives (and is reset) with the topics and connectors it describes, whichever clone deploys it.
+ */
+export function pulumiStateDir(settings: PlatformSettings): string {
+  return join(settings.home, "pulumi-state");
+}

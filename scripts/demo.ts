@@ -2,12 +2,21 @@
  * `npm run demo`: the main job on the embedded local default, in one command. Starts the local
  * platform, runs `pulumi up` on the `local` stack with the policy pack, sends sample tracking
  * events through the REST proxy, and shows them arriving at the analytics receiver. The platform
- * is left running; the last lines say how to stop it.
+ * is left running; the last lines say how to stop it. The stack's state lives in the platform's
+ * home (see localStack.ts), so a second clone finds the stack the first one deployed.
  */
 import axios from "axios";
 import { startPlatform } from "../platform";
+import { resolveSettings } from "../platform/settings";
 import { ReceiverClient } from "../platform/receiverClient";
-import { policyFlags, pulumiEnvironment, pulumiOk } from "./pulumiCli";
+import {
+  LOCAL_STACK,
+  adoptCloneState,
+  destroyCommand,
+  localBackendDir,
+  localConfigFile,
+} from "./localStack";
+import { ROOT, policyFlags, pulumiEnvironment, pulumiOk } from "./pulumiCli";
 
 const EVENTS = 500;
 const say = (line: string) => console.log(line);
@@ -24,11 +33,20 @@ async function main() {
   const platform = await startPlatform({ log: (line) => say(`    ${line}`) });
 
   say("2/4 preparing the Pulumi toolchain (built once into ~/.cache/tracking-pipeline)");
-  const env = await pulumiEnvironment({ log: (line) => say(`    ${line}`) });
-  await pulumiOk(env, ["stack", "select", "--create", "local"]);
+  const backendDir = localBackendDir();
+  const env = await pulumiEnvironment({ backendDir, log: (line) => say(`    ${line}`) });
+  const moved = adoptCloneState(ROOT, backendDir);
+  if (moved) say(`    ${moved}`);
+  say(`    the local stack's state: ${backendDir}`);
+  await pulumiOk(env, ["stack", "select", "--create", LOCAL_STACK]);
+  // Pulumi.local.yaml names the default ports; a platform on other ports gets a copy with its own.
+  const configFile = localConfigFile(ROOT, resolveSettings());
+  const configFlags = configFile ? ["--config-file", configFile] : [];
 
-  say("3/4 pulumi up --stack local, with the policy pack");
-  await pulumiOk(env, ["up", "--yes", "--skip-preview", ...policyFlags("local")], { echo: true });
+  say(`3/4 pulumi up --stack ${LOCAL_STACK}, with the policy pack`);
+  await pulumiOk(env, ["up", "--yes", "--skip-preview", ...configFlags, ...policyFlags("local")], {
+    echo: true,
+  });
   const outputs = JSON.parse(
     (await pulumiOk(env, ["stack", "output", "--json", "--show-secrets"])).stdout,
   ) as StackOutputs;
@@ -73,10 +91,8 @@ async function main() {
   }
   say("");
   say("The platform keeps running. To stop it: npm run platform -- down");
-  say(
-    'To remove what the demo deployed first: eval "$(npx tsx scripts/toolchain.ts --print-env)"; ' +
-      "PULUMI_BACKEND_URL=file://$PWD/.pulumi-state PULUMI_CONFIG_PASSPHRASE=local pulumi destroy --stack local --yes",
-  );
+  say(`The local stack's state is in ${backendDir} (npm run platform -- reset wipes it too).`);
+  say(`To remove what the demo deployed first: ${destroyCommand(backendDir, configFile)}`);
   if (report.missing.length > 0) {
     throw new Error(`${report.missing.length} events did not arrive, e.g. ${report.missing[0]}`);
   }

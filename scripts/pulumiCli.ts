@@ -2,10 +2,12 @@ import { execFile, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { localBackendDir } from "./localStack";
+import { applyExportLines } from "./toolchain/env";
 
 /**
- * Runs the real `pulumi` CLI from the offline toolchain (`scripts/toolchain.ts`) against the
- * project's file backend, for the demo and the end-to-end tests.
+ * Runs the real `pulumi` CLI from the offline toolchain (`scripts/toolchain/`) against a file
+ * backend, for the demo and the end-to-end tests.
  */
 
 export const ROOT = resolve(__dirname, "..");
@@ -15,17 +17,20 @@ export const LOCAL_PASSPHRASE = "local";
 
 const run = promisify(execFile);
 
+/** The toolchain's entry: `npm run toolchain` runs the same file. */
+export const TOOLCHAIN_ENTRY = join(ROOT, "scripts", "toolchain", "index.ts");
+
 /**
  * Builds the toolchain when missing (cold: about 5 minutes on an idle machine; then a second) and returns the
- * environment the CLI needs: its PATH and PULUMI_HOME, a file backend, no update checks and no
- * plugin downloads.
+ * environment the CLI needs: its PATH and PULUMI_HOME, a file backend (`backendDir`, default
+ * the local stack's, `localBackendDir()`), no update checks and no plugin downloads.
  */
 export async function pulumiEnvironment(
   options: { backendDir?: string; passphrase?: string; log?: (line: string) => void } = {},
 ): Promise<NodeJS.ProcessEnv> {
   const tsx = join(ROOT, "node_modules", ".bin", "tsx");
   // The toolchain prints its progress on stderr; pass it through so a cold build is not silent.
-  const child = spawn(tsx, [join(ROOT, "scripts", "toolchain.ts"), "--print-env"], {
+  const child = spawn(tsx, [TOOLCHAIN_ENTRY, "--print-env"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -36,17 +41,10 @@ export async function pulumiEnvironment(
   });
   const code = await new Promise<number | null>((done) => child.on("close", done));
   if (code !== 0)
-    throw new Error(`scripts/toolchain.ts failed (exit ${code}); see its output above`);
+    throw new Error(`scripts/toolchain/index.ts failed (exit ${code}); see its output above`);
 
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const line of stdout.split("\n")) {
-    const match = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (!match) continue;
-    const [, key, raw] = match;
-    env[key] = raw.replace(/:?"\$PATH"$/, "").replace(/^"|"$/g, "");
-    if (key === "PATH") env.PATH = `${env.PATH}:${process.env.PATH ?? ""}`;
-  }
-  const backendDir = options.backendDir ?? join(ROOT, ".pulumi-state");
+  const env = applyExportLines(stdout, process.env);
+  const backendDir = options.backendDir ?? localBackendDir();
   mkdirSync(backendDir, { recursive: true });
   env.PULUMI_BACKEND_URL = `file://${backendDir}`;
   env.PULUMI_CONFIG_PASSPHRASE = options.passphrase ?? LOCAL_PASSPHRASE;
