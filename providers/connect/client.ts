@@ -1,6 +1,8 @@
 import type * as Axios from "axios";
 import type * as Backoff from "exponential-backoff";
 import type * as Https from "https";
+import { connectApiError, isConnectApiError, isMissingEndpoint, isRetryable } from "./errors";
+import type { DesiredState } from "./types";
 
 /*
  * The dynamic provider is serialized by Pulumi's closure serializer. A module captured at the top
@@ -34,14 +36,17 @@ export interface ConnectEndpoint {
   readonly keyPem?: string;
   /** Extra headers sent with every request (for example a gateway token). Defaults to none. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Timeout of one request, in milliseconds. Defaults to 30000. */
+  /** Timeout of one request, in milliseconds. Defaults to 30000 (`DEFAULT_REQUEST_TIMEOUT_MS`). */
   readonly requestTimeoutMs?: number;
   /** How long retries of one call may go on, in milliseconds. Defaults to 120000. */
   readonly retryDeadlineMs?: number;
 }
 
-export type ConnectorState =
-  "UNASSIGNED" | "RUNNING" | "PAUSED" | "STOPPED" | "FAILED" | "RESTARTING";
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRY_DEADLINE_MS = 120_000;
+
+/** A state the worker reports: a declarable one, or one on the way (or off it). */
+export type ConnectorState = DesiredState | "UNASSIGNED" | "FAILED" | "RESTARTING";
 
 export interface TaskStatus {
   readonly id: number;
@@ -92,76 +97,12 @@ export interface ServerInfo {
   readonly kafka_cluster_id: string;
 }
 
-/**
- * An answer of the Connect REST API that is not a success, or no answer at all. Made by
- * {@link connectApiError}, not by a subclass of Error: Pulumi's closure serializer turns
- * `super(message)` into `Error.call(this, message)`, which sets no message, so a subclass loses
- * its message once the provider is serialized.
- */
-export interface ConnectApiError extends Error {
-  /** HTTP status; undefined when no answer came (connection refused, timeout). */
-  readonly status: number | undefined;
-  readonly method: string;
-  readonly path: string;
-}
-
-export function connectApiError(
-  message: string,
-  status: number | undefined,
-  method: string,
-  path: string,
-): ConnectApiError {
-  return Object.assign(new Error(message), { name: "ConnectApiError", status, method, path });
-}
-
-export function isConnectApiError(err: unknown): err is ConnectApiError {
-  return err instanceof Error && err.name === "ConnectApiError";
-}
-
 interface RequestOptions {
   /** Answer `undefined` instead of throwing on 404. */
   readonly allow404?: boolean;
-  /** Never retry, even on a retryable answer. */
-  readonly noRetry?: boolean;
   readonly params?: Record<string, string | boolean>;
   /** Overrides the endpoint's `retryDeadlineMs` for this call. */
   readonly deadlineMs?: number;
-}
-
-/**
- * Tells apart what is worth retrying: a worker that is rebalancing, starting or not reachable.
- * A 409 that says the connector already exists is a fact, not a conflict, and every other 4xx is
- * the caller's mistake.
- */
-export function isRetryable(error: unknown): boolean {
-  if (!isConnectApiError(error)) return false;
-  if (error.status === undefined) return true;
-  const text = error.message.toLowerCase();
-  if (error.status === 409) return !text.includes("already exists");
-  if (error.status >= 500) {
-    return (
-      error.status === 502 ||
-      error.status === 503 ||
-      error.status === 504 ||
-      text.includes("rebalance") ||
-      // "Request timed out": the worker may still apply the call; every call we retry is idempotent.
-      text.includes("timed out") ||
-      text.includes("starting up") ||
-      text.includes("leader")
-    );
-  }
-  return false;
-}
-
-/**
- * True when the worker does not know the endpoint at all (Jersey's bare "HTTP 404 Not Found"),
- * as opposed to "Connector x not found": an older Kafka than the call needs.
- */
-export function isMissingEndpoint(error: unknown): boolean {
-  return (
-    isConnectApiError(error) &&
-    (error.status === 405 || (error.status === 404 && /HTTP 404 Not Found/i.test(error.message)))
-  );
 }
 
 function describeBody(data: unknown): string {
@@ -177,10 +118,16 @@ export function displayUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, "//").replace(/\/+$/, "");
 }
 
-/** `major * 1000 + minor` of a Kafka version such as `4.4.0` or `7.9.1-ccs`; 0 when unknown. */
-export function versionNumber(version: string | undefined): number {
-  const match = /^(\d+)\.(\d+)/.exec(version ?? "");
-  return match ? Number(match[1]) * 1000 + Number(match[2]) : 0;
+/**
+ * Kafka's `major * 1000 + minor` from a worker's version. Confluent Platform reports its own
+ * version (`7.9.1-ccs`): CP 7.x ships Kafka 3.x and CP 8.x ships Kafka 4.x. 0 when unknown.
+ */
+export function kafkaVersionOf(version: string | undefined): number {
+  const match = /^(\d+)\.(\d+)(.*)$/.exec(version ?? "");
+  if (!match) return 0;
+  let major = Number(match[1]);
+  if (/-c(cs|e)\b/.test(match[3]) && major >= 7) major -= 4;
+  return major * 1000 + Number(match[2]);
 }
 
 /** A small, typed client of the Kafka Connect REST API with bounded retries. */
@@ -190,7 +137,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
   const shown = displayUrl(base);
   const http = axios.create({
     baseURL: base,
-    timeout: endpoint.requestTimeoutMs ?? 30_000,
+    timeout: endpoint.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     // Always JSON: a body-less PUT (pause, resume, stop) otherwise goes out as a form, and the
     // worker answers 415 Unsupported Media Type.
     headers: {
@@ -252,8 +199,8 @@ export function connectClient(endpoint: ConnectEndpoint) {
     body?: unknown,
     opts: RequestOptions = {},
   ): Promise<T | undefined> {
-    if (opts.noRetry) return once<T>(method, path, body, opts);
-    const deadline = Date.now() + (opts.deadlineMs ?? endpoint.retryDeadlineMs ?? 120_000);
+    const deadline =
+      Date.now() + (opts.deadlineMs ?? endpoint.retryDeadlineMs ?? DEFAULT_RETRY_DEADLINE_MS);
     return backoff.backOff(() => once<T>(method, path, body, opts), {
       // The deadline bounds the retries, not a count.
       numOfAttempts: Number.MAX_SAFE_INTEGER,
@@ -269,10 +216,6 @@ export function connectClient(endpoint: ConnectEndpoint) {
   const enc = encodeURIComponent;
 
   return {
-    /** The base URL without credentials, for messages. */
-    url: shown,
-    request,
-
     /**
      * Waits, bounded, until the REST API answers and the worker is ready: `GET /health`
      * (Kafka 3.9+, 503 while starting), or `GET /` on older workers.
@@ -283,10 +226,6 @@ export function connectClient(endpoint: ConnectEndpoint) {
       } catch (err) {
         if (!isMissingEndpoint(err)) throw err;
       }
-      return (await request<ServerInfo>("GET", "/", undefined, { deadlineMs }))!;
-    },
-
-    async serverInfo(deadlineMs?: number): Promise<ServerInfo> {
       return (await request<ServerInfo>("GET", "/", undefined, { deadlineMs }))!;
     },
 
@@ -315,7 +254,7 @@ export function connectClient(endpoint: ConnectEndpoint) {
     async createWithState(
       name: string,
       config: Record<string, string>,
-      initialState: "RUNNING" | "PAUSED" | "STOPPED",
+      initialState: DesiredState,
     ): Promise<boolean> {
       try {
         await request("POST", "/connectors", { name, config, initial_state: initialState });
@@ -395,10 +334,6 @@ export function connectClient(endpoint: ConnectEndpoint) {
     ): Promise<ValidationResult> {
       const path = `/connector-plugins/${enc(connectorClass)}/config/validate`;
       return (await request<ValidationResult>("PUT", path, config, { deadlineMs }))!;
-    },
-
-    async listConnectors(): Promise<string[]> {
-      return (await request<string[]>("GET", "/connectors"))!;
     },
   };
 }

@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectEndpoint } from "./client";
-import { connectorProvider, DesiredState, PROVIDER_VERSION, RestartPolicy } from "./provider";
+import { connectorProvider } from "./provider";
+import { DEFAULT_RESTART_POLICY, RestartPolicy } from "./restart";
+import {
+  DEFAULT_STATE,
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
+  DesiredState,
+  PROVIDER_VERSION,
+} from "./types";
 
 /** Type token of connectors: `pulumi-nodejs:dynamic/tracking:Connector`. Policies match on it. */
 export const CONNECTOR_MODULE = "tracking";
@@ -8,7 +15,10 @@ export const CONNECTOR_TYPE = "Connector";
 export const CONNECTOR_TYPE_TOKEN = `pulumi-nodejs:dynamic/${CONNECTOR_MODULE}:${CONNECTOR_TYPE}`;
 
 export interface ConnectorArgs {
-  /** The Connect REST API the connector lives on; its password, key and headers stay secret. */
+  /**
+   * The Connect REST API the connector lives on; its password, key and headers stay secret. A
+   * new URL is an update in place, never a replace (see `endpoint.ts`).
+   */
   readonly connect: pulumi.Input<ConnectEndpoint>;
   /** The connector's name on the worker; its identity (a change replaces the connector). */
   readonly name: pulumi.Input<string>;
@@ -37,7 +47,7 @@ export interface ConnectorGetState {
 
 /**
  * A Kafka Connect connector managed through the Connect REST API by this project's dynamic
- * provider (`providers/connect/provider.ts`).
+ * provider (`providers/connect/provider.ts`, which wires the modules of that folder).
  */
 export class Connector extends pulumi.dynamic.Resource {
   // `declare`: the base constructor sets these; a class field would overwrite them with undefined.
@@ -60,6 +70,8 @@ export class Connector extends pulumi.dynamic.Resource {
   declare public readonly lastRestartAt: pulumi.Output<string>;
   /** The connector whose offsets this one started from; "" when none were copied. */
   declare public readonly offsetsCopiedFrom: pulumi.Output<string>;
+  /** The Kafka cluster the worker reported at the last create or update. */
+  declare public readonly kafkaClusterId: pulumi.Output<string>;
 
   /**
    * A read-only reference to a connector that exists on a worker (`pulumi refresh` reads it;
@@ -96,9 +108,9 @@ export class Connector extends pulumi.dynamic.Resource {
         name: args.name,
         config: args.config,
         secretConfig: pulumi.secret(args.secretConfig ?? {}),
-        state: args.state ?? "RUNNING",
-        restartPolicy: args.restartPolicy ?? { type: "on-failure", maxRestarts: 10 },
-        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
+        state: args.state ?? DEFAULT_STATE,
+        restartPolicy: args.restartPolicy ?? DEFAULT_RESTART_POLICY,
+        waitTimeoutSeconds: args.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
         providerVersion: PROVIDER_VERSION,
         offsetsFrom: args.offsetsFrom,
         secretHashes: undefined,
@@ -107,6 +119,7 @@ export class Connector extends pulumi.dynamic.Resource {
         restarts: undefined,
         lastRestartAt: undefined,
         offsetsCopiedFrom: undefined,
+        kafkaClusterId: undefined,
       },
       pulumi.mergeOptions(opts, {
         additionalSecretOutputs: ["secretConfig", "secretHashes", "connectSecrets"],

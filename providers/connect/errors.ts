@@ -1,0 +1,66 @@
+/*
+ * What an answer of the Connect REST API that is not a success means: the error the client throws,
+ * and which of them are worth retrying.
+ */
+
+/**
+ * An answer of the Connect REST API that is not a success, or no answer at all. Made by
+ * {@link connectApiError}, not by a subclass of Error: Pulumi's closure serializer turns
+ * `super(message)` into `Error.call(this, message)`, which sets no message, so a subclass loses
+ * its message once the provider is serialized.
+ */
+export interface ConnectApiError extends Error {
+  /** HTTP status; undefined when no answer came (connection refused, timeout). */
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly path: string;
+}
+
+export function connectApiError(
+  message: string,
+  status: number | undefined,
+  method: string,
+  path: string,
+): ConnectApiError {
+  return Object.assign(new Error(message), { name: "ConnectApiError", status, method, path });
+}
+
+export function isConnectApiError(err: unknown): err is ConnectApiError {
+  return err instanceof Error && err.name === "ConnectApiError";
+}
+
+/**
+ * Tells apart what is worth retrying: a worker that is rebalancing, starting or not reachable.
+ * A 409 that says the connector already exists is a fact, not a conflict, and every other 4xx is
+ * the caller's mistake.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!isConnectApiError(error)) return false;
+  if (error.status === undefined) return true;
+  const text = error.message.toLowerCase();
+  if (error.status === 409) return !text.includes("already exists");
+  if (error.status >= 500) {
+    return (
+      error.status === 502 ||
+      error.status === 503 ||
+      error.status === 504 ||
+      text.includes("rebalance") ||
+      // "Request timed out": the worker may still apply the call; every call we retry is idempotent.
+      text.includes("timed out") ||
+      text.includes("starting up") ||
+      text.includes("leader")
+    );
+  }
+  return false;
+}
+
+/**
+ * True when the worker does not know the endpoint at all (Jersey's bare "HTTP 404 Not Found"),
+ * as opposed to "Connector x not found": an older Kafka than the call needs.
+ */
+export function isMissingEndpoint(error: unknown): boolean {
+  return (
+    isConnectApiError(error) &&
+    (error.status === 405 || (error.status === 404 && /HTTP 404 Not Found/i.test(error.message)))
+  );
+}
