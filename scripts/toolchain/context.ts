@@ -1,7 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Layout, Marker, PartName, installedPlugin } from "./cache";
-import { ToolchainError, isRecord, readJson, say } from "./common";
+import {
+  Layout,
+  Marker,
+  PartName,
+  PartResult,
+  cached,
+  installedPlugin,
+  readMarker,
+  reused,
+  writeMarker,
+} from "./cache";
+import { ToolchainError, isRecord, readJson, say, seconds } from "./common";
 import {
   GoModule,
   goDirective,
@@ -55,7 +65,7 @@ export function packageVersion(name: string, pluginVersion: boolean): string {
 }
 
 /** The line a part says as it starts building: what it is, and how long it is expected to take. */
-export function buildingLine(part: PartName, what: string, cold: string, last?: Marker): string {
+function buildingLine(part: PartName, what: string, cold: string, last?: Marker): string {
   const expect = last ? `last build took ${formatElapsed(last.seconds * 1000)}` : cold;
   return `  ${part.padEnd(16)} building ${what} (${expect})`;
 }
@@ -124,4 +134,33 @@ export async function installPlugin(
   if (!fs.existsSync(installed))
     throw new ToolchainError(`pulumi plugin install did not create ${installed}`);
   return installed;
+}
+
+/** One part of the toolchain: what it is, when its cached build still serves, how to build it. */
+export interface PartBuild {
+  part: PartName;
+  /** Versions and hashes of our sources: a different key rebuilds. */
+  key: string;
+  /** Files the part produces; a missing one rebuilds. */
+  outputs: string[];
+  /** Checked on a cache hit; false rebuilds. Defaults to true. */
+  stillGood?: () => Promise<boolean>;
+  /** For the line said as it starts: what is built, and the cold estimate ("cold, about 5 min"). */
+  what: string;
+  cold: string;
+  /** Builds the part; resolves with the detail of its result line. */
+  build: () => Promise<string>;
+}
+
+/** Reuses a part's cached build, or says what it builds, builds it with Go, and records it. */
+export async function buildPart(ctx: Context, b: PartBuild): Promise<PartResult> {
+  const hit = !ctx.force && cached(ctx.layout, b.part, b.key, b.outputs);
+  if (hit && (await (b.stillGood?.() ?? true))) return reused(b.part, hit);
+  say(buildingLine(b.part, b.what, b.cold, readMarker(ctx.layout, b.part)));
+  const start = process.hrtime.bigint();
+  await ensureGo(ctx);
+  const detail = await b.build();
+  const secs = seconds(start);
+  writeMarker(ctx.layout, b.part, b.key, secs);
+  return { part: b.part, outcome: "built", seconds: secs, detail };
 }

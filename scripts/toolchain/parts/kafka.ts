@@ -1,16 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PartResult, cached, installedPlugin, readMarker, reused, writeMarker } from "../cache";
-import { say, seconds, sha256 } from "../common";
-import {
-  Context,
-  SDK_MODULE,
-  SOURCES,
-  buildWrapper,
-  buildingLine,
-  ensureGo,
-  installPlugin,
-} from "../context";
+import { PartResult, installedPlugin } from "../cache";
+import { sha256 } from "../common";
+import { Context, SDK_MODULE, SOURCES, buildPart, buildWrapper, installPlugin } from "../context";
 import { goSources } from "../go";
 
 /** Pinned so that a rebuild picks the same Kafka client. */
@@ -20,44 +12,32 @@ const FRANZ_GO = {
 };
 
 /** Our stand-in of the kafka resource plugin (`kafka-provider/`): the bridged one is not served. */
-export async function partKafka(ctx: Context): Promise<PartResult> {
+export function partKafka(ctx: Context): Promise<PartResult> {
   const version = ctx.versions.kafka;
   const binary = path.join(ctx.layout.plugins, `kafka-${version}`, "pulumi-resource-kafka");
-  const installed = installedPlugin(ctx.layout, "kafka", version);
   const sources = goSources(path.join(SOURCES, "kafka-provider"));
-  const key = sha256("kafka", version, ctx.versions.cli, sources.hash, JSON.stringify(FRANZ_GO));
-  const hit = !ctx.force && cached(ctx.layout, "kafka", key, [binary, installed]);
-  if (hit) return reused("kafka", hit);
-  say(
-    buildingLine(
-      "kafka",
-      `the kafka plugin stand-in (scripts/toolchain/kafka-provider), as kafka ${version}`,
-      "cold, about 2 min",
-      readMarker(ctx.layout, "kafka"),
-    ),
-  );
-  const start = process.hrtime.bigint();
-  await ensureGo(ctx);
-  fs.mkdirSync(path.dirname(binary), { recursive: true });
-  await buildWrapper(
-    ctx,
-    "kafka",
-    "kafka plugin",
-    {
-      name: "tracking-pipeline.local/toolchain/pulumi-resource-kafka",
-      requires: { [SDK_MODULE]: `v${ctx.versions.cli}`, ...FRANZ_GO },
-      replaces: ctx.cliReplaces,
-    },
-    sources.files,
-    ["-ldflags", `-s -w -X main.version=${version}`, "-o", binary, "."],
-  );
-  await installPlugin(ctx, "kafka", version, binary, path.join(ctx.layout.logs, "kafka.log"));
-  const secs = seconds(start);
-  writeMarker(ctx.layout, "kafka", key, secs);
-  return {
+  return buildPart(ctx, {
     part: "kafka",
-    outcome: "built",
-    seconds: secs,
-    detail: `stand-in provider, installed as kafka ${version}`,
-  };
+    key: sha256("kafka", version, ctx.versions.cli, sources.hash, JSON.stringify(FRANZ_GO)),
+    outputs: [binary, installedPlugin(ctx.layout, "kafka", version)],
+    what: `the kafka plugin stand-in (scripts/toolchain/kafka-provider), as kafka ${version}`,
+    cold: "cold, about 2 min",
+    build: async () => {
+      fs.mkdirSync(path.dirname(binary), { recursive: true });
+      await buildWrapper(
+        ctx,
+        "kafka",
+        "kafka plugin",
+        {
+          name: "tracking-pipeline.local/toolchain/pulumi-resource-kafka",
+          requires: { [SDK_MODULE]: `v${ctx.versions.cli}`, ...FRANZ_GO },
+          replaces: ctx.cliReplaces,
+        },
+        sources.files,
+        ["-ldflags", `-s -w -X main.version=${version}`, "-o", binary, "."],
+      );
+      await installPlugin(ctx, "kafka", version, binary, path.join(ctx.layout.logs, "kafka.log"));
+      return `stand-in provider, installed as kafka ${version}`;
+    },
+  });
 }

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PartResult, cached, installedPlugin, readMarker, reused, writeMarker } from "../cache";
-import { ToolchainError, say, seconds, sha256 } from "../common";
-import { Context, buildingLine, ensureGo, installPlugin, progressFor } from "../context";
+import { PartResult, installedPlugin } from "../cache";
+import { ToolchainError, sha256 } from "../common";
+import { Context, buildPart, installPlugin, progressFor } from "../context";
 import { goEnv, goModDownload } from "../go";
 import { run } from "../run";
 
@@ -25,29 +25,27 @@ function pinSdk(goModFile: string): void {
 }
 
 /** The real kubernetes resource plugin, from the provider module's only served pseudo-version. */
-export async function partKubernetes(ctx: Context): Promise<PartResult> {
+export function partKubernetes(ctx: Context): Promise<PartResult> {
   const version = ctx.versions.kubernetes;
   const binary = path.join(
     ctx.layout.plugins,
     `kubernetes-${version}`,
     "pulumi-resource-kubernetes",
   );
-  const installed = installedPlugin(ctx.layout, "kubernetes", version);
-  const key = sha256("kubernetes", version, KUBERNETES_MODULE_VERSION);
-  const hit = !ctx.force && cached(ctx.layout, "kubernetes", key, [binary, installed]);
-  if (hit) {
-    return reused("kubernetes", hit);
-  }
-  say(
-    buildingLine(
-      "kubernetes",
-      `the kubernetes plugin ${version} from ${KUBERNETES_MODULE}`,
-      "cold, 15 min or more",
-      readMarker(ctx.layout, "kubernetes"),
-    ),
-  );
-  const start = process.hrtime.bigint();
-  await ensureGo(ctx);
+  return buildPart(ctx, {
+    part: "kubernetes",
+    key: sha256("kubernetes", version, KUBERNETES_MODULE_VERSION),
+    outputs: [binary, installedPlugin(ctx.layout, "kubernetes", version)],
+    what: `the kubernetes plugin ${version} from ${KUBERNETES_MODULE}`,
+    cold: "cold, 15 min or more",
+    build: async () => {
+      await buildKubernetes(ctx, version, binary);
+      return `${KUBERNETES_MODULE}@${KUBERNETES_MODULE_VERSION}`;
+    },
+  });
+}
+
+async function buildKubernetes(ctx: Context, version: string, binary: string): Promise<void> {
   const log = path.join(ctx.layout.logs, "kubernetes.log");
   const env = goEnv(ctx.layout.home);
   const progress = progressFor(ctx, "kubernetes plugin");
@@ -82,12 +80,4 @@ export async function partKubernetes(ctx: Context): Promise<PartResult> {
     progress,
   });
   await installPlugin(ctx, "kubernetes", version, binary, log);
-  const secs = seconds(start);
-  writeMarker(ctx.layout, "kubernetes", key, secs);
-  return {
-    part: "kubernetes",
-    outcome: "built",
-    seconds: secs,
-    detail: `${KUBERNETES_MODULE}@${KUBERNETES_MODULE_VERSION}`,
-  };
 }
