@@ -2,94 +2,17 @@ import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { Component, HOST, stateFiles } from "./component";
 import { PlatformJars } from "./fetch";
+import { javaCommand, javaComponent } from "./java";
 import { httpGet, kafkaApiVersionsOk } from "./probes";
 import { PlatformSettings } from "./settings";
 
-export const HOST = "127.0.0.1";
+export { COMPONENTS, HOST, stateFiles } from "./component";
+export type { Component, ComponentName } from "./component";
 
 /** Class of the HTTP sink connector built by platform/maven/http-sink. */
 export const HTTP_SINK_CONNECTOR_CLASS = "tracking.platform.httpsink.HttpSinkConnector";
-
-export type ComponentName = "broker" | "connect" | "rest-proxy" | "receiver";
-/** Start order; `down` goes the other way so Connect leaves its group before the broker stops. */
-export const COMPONENTS: readonly ComponentName[] = ["broker", "connect", "rest-proxy", "receiver"];
-
-export interface Component {
-  readonly name: ComponentName;
-  readonly port: number;
-  readonly endpoint: string;
-  /** How long `up` waits for readiness before it gives up. */
-  readonly readyTimeoutMs: number;
-  /** Writes config files and prepares storage; runs before every start. */
-  prepare(): void;
-  command(): { command: string; args: string[] };
-  /** Resolves true once the component answers as ready. */
-  ready(): Promise<boolean>;
-}
-
-export function stateFiles(settings: PlatformSettings, name: ComponentName) {
-  return {
-    pidFile: join(settings.home, "pids", `${name}.pid`),
-    logFile: join(settings.home, "logs", `${name}.log`),
-    /** Found in the process's command line: tells our process from a reused pid. */
-    marker: `tracking.platform.process=${settings.home}/${name}`,
-  };
-}
-
-function properties(values: Record<string, string | number>): string {
-  return `${Object.entries(values)
-    .map(([k, v]) => `${k}=${v}`)
-    .join("\n")}\n`;
-}
-
-function java(): string {
-  return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
-}
-
-/**
- * Small heaps, the serial collector and C1 only: on a 2-core machine these JVMs spend their
- * start-up compiling and collecting, and none of them needs peak throughput for tests.
- * TRACKING_PLATFORM_JVM_OPTS is appended last, so it can override any of these.
- */
-function jvmOpts(
-  settings: PlatformSettings,
-  name: ComponentName,
-  heap: string,
-  log4jFile: string,
-): string[] {
-  return [
-    `-Xms64m`,
-    `-Xmx${heap}`,
-    "-XX:+UseSerialGC",
-    "-XX:TieredStopAtLevel=1",
-    "-XX:+ExitOnOutOfMemoryError",
-    "-Djava.awt.headless=true",
-    `-Dlog4j2.configurationFile=${log4jFile}`,
-    `-D${stateFiles(settings, name).marker}`,
-    ...settings.extraJvmOpts,
-  ];
-}
-
-/** Kafka 4 logs through Log4j 2; the clients' config dumps are noise at INFO. */
-function writeLog4j(file: string): void {
-  writeFileSync(
-    file,
-    properties({
-      status: "warn",
-      "appender.console.type": "Console",
-      "appender.console.name": "STDOUT",
-      "appender.console.layout.type": "PatternLayout",
-      "appender.console.layout.pattern": "[%d] %p %m (%c)%n",
-      "rootLogger.level": "INFO",
-      "rootLogger.appenderRef.stdout.ref": "STDOUT",
-      "logger.config.name": "org.apache.kafka.common.config",
-      "logger.config.level": "WARN",
-      "logger.reflections.name": "org.reflections",
-      "logger.reflections.level": "ERROR",
-    }),
-  );
-}
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding, as Kafka's Uuid prints it. */
 function newClusterId(): string {
@@ -111,47 +34,46 @@ export function readClusterId(settings: PlatformSettings): string | undefined {
 export function brokerComponent(settings: PlatformSettings, jars: PlatformJars): Component {
   const dir = join(settings.home, "broker");
   const dataDir = join(dir, "data");
-  const configFile = join(dir, "server.properties");
-  const log4j = join(settings.home, "log4j2.properties");
   const { kafka, controller } = settings.ports;
   const classpath = `${jars.kafkaLibs}/*`;
   let formatted = false;
-  return {
+  return javaComponent(settings, {
     name: "broker",
     port: kafka,
     endpoint: `${HOST}:${kafka}`,
     readyTimeoutMs: 90_000,
-    prepare() {
+    dir,
+    configFileName: "server.properties",
+    classpath,
+    mainClass: "kafka.Kafka",
+    heap: "512m",
+    config: () => ({
+      "process.roles": "broker,controller",
+      "node.id": 1,
+      // A static voter set, so the storage is formatted without --standalone.
+      "controller.quorum.voters": `1@${HOST}:${controller}`,
+      listeners: `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
+      "advertised.listeners": `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
+      "controller.listener.names": "CONTROLLER",
+      "inter.broker.listener.name": "PLAINTEXT",
+      "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+      "log.dirs": dataDir,
+      "num.partitions": 1,
+      // Topics are declared (by the stack, or by tests through the REST proxy's v3 API), as in
+      // production; an unknown topic is an error, not a new topic.
+      "auto.create.topics.enable": "false",
+      "offsets.topic.replication.factor": 1,
+      // 50 partitions by default: creating them is most of a cold consumer group's first join.
+      "offsets.topic.num.partitions": 5,
+      "transaction.state.log.replication.factor": 1,
+      "transaction.state.log.min.isr": 1,
+      "transaction.state.log.num.partitions": 5,
+      "share.coordinator.state.topic.replication.factor": 1,
+      "share.coordinator.state.topic.min.isr": 1,
+      "group.initial.rebalance.delay.ms": 0,
+    }),
+    afterPrepare(configFile) {
       mkdirSync(dataDir, { recursive: true });
-      writeLog4j(log4j);
-      writeFileSync(
-        configFile,
-        properties({
-          "process.roles": "broker,controller",
-          "node.id": 1,
-          // A static voter set, so the storage is formatted without --standalone.
-          "controller.quorum.voters": `1@${HOST}:${controller}`,
-          listeners: `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
-          "advertised.listeners": `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
-          "controller.listener.names": "CONTROLLER",
-          "inter.broker.listener.name": "PLAINTEXT",
-          "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-          "log.dirs": dataDir,
-          "num.partitions": 1,
-          // Topics are declared (by the stack, or by tests through the REST proxy's v3 API), as in
-          // production; an unknown topic is an error, not a new topic.
-          "auto.create.topics.enable": "false",
-          "offsets.topic.replication.factor": 1,
-          // 50 partitions by default: creating them is most of a cold consumer group's first join.
-          "offsets.topic.num.partitions": 5,
-          "transaction.state.log.replication.factor": 1,
-          "transaction.state.log.min.isr": 1,
-          "transaction.state.log.num.partitions": 5,
-          "share.coordinator.state.topic.replication.factor": 1,
-          "share.coordinator.state.topic.min.isr": 1,
-          "group.initial.rebalance.delay.ms": 0,
-        }),
-      );
       if (existsSync(join(dataDir, "meta.properties"))) {
         formatted = true;
         return;
@@ -159,22 +81,12 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
       const clusterId = readClusterId(settings) ?? newClusterId();
       writeFileSync(clusterIdFile(settings), `${clusterId}\n`);
       // StorageTool calls System.exit, so it runs as its own short-lived JVM.
-      const result = spawnSync(
-        java(),
-        [
-          ...jvmOpts(settings, "broker", "256m", log4j),
-          "-cp",
-          classpath,
-          "kafka.tools.StorageTool",
-          "format",
-          "-t",
-          clusterId,
-          "-c",
-          configFile,
-          "--ignore-formatted",
-        ],
-        { encoding: "utf8" },
+      const format = javaCommand(
+        settings,
+        { name: "broker", heap: "256m", classpath, mainClass: "kafka.tools.StorageTool" },
+        ["format", "-t", clusterId, "-c", configFile, "--ignore-formatted"],
       );
+      const result = spawnSync(format.command, format.args, { encoding: "utf8" });
       if (result.status !== 0) {
         throw new Error(
           `Formatting the KRaft storage in ${dataDir} failed (exit ${result.status}):\n` +
@@ -183,21 +95,11 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
       }
       formatted = true;
     },
-    command() {
+    beforeStart() {
       if (!formatted) throw new Error("broker: prepare() must run before command()");
-      return {
-        command: java(),
-        args: [
-          ...jvmOpts(settings, "broker", "512m", log4j),
-          "-cp",
-          classpath,
-          "kafka.Kafka",
-          configFile,
-        ],
-      };
     },
     ready: () => kafkaApiVersionsOk(HOST, kafka),
-  };
+  });
 }
 
 export const CONNECT_TOPICS = {
@@ -207,113 +109,79 @@ export const CONNECT_TOPICS = {
 };
 
 export function connectComponent(settings: PlatformSettings, jars: PlatformJars): Component {
-  const dir = join(settings.home, "connect");
-  const configFile = join(dir, "worker.properties");
-  const log4j = join(settings.home, "log4j2.properties");
   const port = settings.ports.connect;
   const url = `http://${HOST}:${port}`;
-  return {
+  return javaComponent(settings, {
     name: "connect",
     port,
     endpoint: url,
     readyTimeoutMs: 120_000,
-    prepare() {
-      mkdirSync(dir, { recursive: true });
-      writeLog4j(log4j);
-      writeFileSync(
-        configFile,
-        properties({
-          "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
-          "group.id": "tracking-connect",
-          "config.storage.topic": CONNECT_TOPICS.config,
-          "offset.storage.topic": CONNECT_TOPICS.offsets,
-          "status.storage.topic": CONNECT_TOPICS.status,
-          "config.storage.replication.factor": 1,
-          "offset.storage.replication.factor": 1,
-          "offset.storage.partitions": 5,
-          "status.storage.replication.factor": 1,
-          "status.storage.partitions": 1,
-          // The REST proxy writes JSON text; StringConverter hands that text to the sink untouched,
-          // so the receiver gets byte for byte what the producer posted.
-          "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-          "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-          listeners: url,
-          "rest.advertised.host.name": HOST,
-          "rest.advertised.port": port,
-          "plugin.path": jars.pluginPath,
-          // Every plugin here ships ServiceLoader manifests (Kafka's own since 3.6, ours too), so
-          // the slow reflective scan of each jar can be skipped.
-          "plugin.discovery": "service_load",
-          "connector.client.config.override.policy": "All",
-          // Commit sink offsets every second so tests see progress quickly.
-          "offset.flush.interval.ms": 1000,
-          // One worker: after a restart it must get its connectors back at once, not after the
-          // 5-minute grace period meant for a departed peer to return.
-          "scheduled.rebalance.max.delay.ms": 0,
-        }),
-      );
-    },
-    command() {
-      return {
-        command: java(),
-        args: [
-          ...jvmOpts(settings, "connect", "768m", log4j),
-          "-cp",
-          `${jars.kafkaLibs}/*`,
-          "org.apache.kafka.connect.cli.ConnectDistributed",
-          configFile,
-        ],
-      };
-    },
+    dir: join(settings.home, "connect"),
+    configFileName: "worker.properties",
+    classpath: `${jars.kafkaLibs}/*`,
+    mainClass: "org.apache.kafka.connect.cli.ConnectDistributed",
+    heap: "768m",
+    config: () => ({
+      "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
+      "group.id": "tracking-connect",
+      "config.storage.topic": CONNECT_TOPICS.config,
+      "offset.storage.topic": CONNECT_TOPICS.offsets,
+      "status.storage.topic": CONNECT_TOPICS.status,
+      "config.storage.replication.factor": 1,
+      "offset.storage.replication.factor": 1,
+      "offset.storage.partitions": 5,
+      "status.storage.replication.factor": 1,
+      "status.storage.partitions": 1,
+      // The REST proxy writes JSON text; StringConverter hands that text to the sink untouched,
+      // so the receiver gets byte for byte what the producer posted.
+      "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+      "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+      listeners: url,
+      "rest.advertised.host.name": HOST,
+      "rest.advertised.port": port,
+      "plugin.path": jars.pluginPath,
+      // Every plugin here ships ServiceLoader manifests (Kafka's own since 3.6, ours too), so
+      // the slow reflective scan of each jar can be skipped.
+      "plugin.discovery": "service_load",
+      "connector.client.config.override.policy": "All",
+      // Commit sink offsets every second so tests see progress quickly.
+      "offset.flush.interval.ms": 1000,
+      // One worker: after a restart it must get its connectors back at once, not after the
+      // 5-minute grace period meant for a departed peer to return.
+      "scheduled.rebalance.max.delay.ms": 0,
+    }),
     async ready() {
       const health = await httpGet(`${url}/health`);
       if (health?.status !== 200) return false;
       const plugins = await httpGet(`${url}/connector-plugins`);
       return plugins?.status === 200 && plugins.body.includes(HTTP_SINK_CONNECTOR_CLASS);
     },
-  };
+  });
 }
 
 export function restProxyComponent(settings: PlatformSettings, jars: PlatformJars): Component {
-  const dir = join(settings.home, "rest-proxy");
-  const configFile = join(dir, "rest-proxy.properties");
-  const log4j = join(settings.home, "log4j2.properties");
   const port = settings.ports.restProxy;
   const url = `http://${HOST}:${port}`;
-  return {
+  return javaComponent(settings, {
     name: "rest-proxy",
     port,
     endpoint: url,
     readyTimeoutMs: 60_000,
-    prepare() {
-      mkdirSync(dir, { recursive: true });
-      writeLog4j(log4j);
-      writeFileSync(
-        configFile,
-        properties({
-          listeners: url,
-          "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
-          "cluster.id": readClusterId(settings) ?? "local",
-          "producer.acks": "all",
-          "producer.linger.ms": 1,
-        }),
-      );
-    },
-    command() {
-      return {
-        command: java(),
-        args: [
-          ...jvmOpts(settings, "rest-proxy", "256m", log4j),
-          "-cp",
-          `${jars.restProxyLibs}/*`,
-          "tracking.platform.restproxy.RestProxy",
-          configFile,
-        ],
-      };
-    },
+    dir: join(settings.home, "rest-proxy"),
+    configFileName: "rest-proxy.properties",
+    classpath: `${jars.restProxyLibs}/*`,
+    mainClass: "tracking.platform.restproxy.RestProxy",
+    heap: "256m",
+    config: () => ({
+      listeners: url,
+      "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
+      "cluster.id": readClusterId(settings) ?? "local",
+      "producer.acks": "all",
+      "producer.linger.ms": 1,
+    }),
     // Listing topics goes through to the broker: ready means able to produce.
     ready: async () => (await httpGet(`${url}/topics`))?.status === 200,
-  };
+  });
 }
 
 export function receiverComponent(settings: PlatformSettings): Component {

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { PlatformSettings } from "./settings";
+
+/** Every server of the platform binds here, and only here. */
+export const HOST = "127.0.0.1";
+
+export type ComponentName = "broker" | "connect" | "rest-proxy" | "receiver";
+/** Start order; `down` goes the other way so Connect leaves its group before the broker stops. */
+export const COMPONENTS: readonly ComponentName[] = ["broker", "connect", "rest-proxy", "receiver"];
+
+/** One process of the platform, as `up` starts it and waits for it. */
+export interface Component {
+  readonly name: ComponentName;
+  readonly port: number;
+  readonly endpoint: string;
+  /** How long `up` waits for readiness before it gives up. */
+  readonly readyTimeoutMs: number;
+  /** Writes config files and prepares storage; runs before every start. */
+  prepare(): void;
+  command(): { command: string; args: string[] };
+  /** Resolves true once the component answers as ready. */
+  ready(): Promise<boolean>;
+}
+
+export function stateFiles(settings: PlatformSettings, name: ComponentName) {
+  return {
+    pidFile: join(settings.home, "pids", `${name}.pid`),
+    logFile: join(settings.home, "logs", `${name}.log`),
+    /** Found in the process's command line: tells our process from a reused pid. */
+    marker: `tracking.platform.process=${settings.home}/${name}`,
+  };
+}
+
+/** A Java `.properties` file's text. */
+export function properties(values: Record<string, string | number>): string {
+  return `${Object.entries(values)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n")}\n`;
+}
