@@ -1,9 +1,9 @@
 import axios, { AxiosInstance } from "axios";
 import type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
-import { extractEventIds } from "./receiver";
+import { extractEventIds } from "./receiverEvents";
 
 export type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
-export { extractEventIds, extractEvents } from "./receiver";
+export { extractEventIds, extractEvents } from "./receiverEvents";
 
 /** Pulls event ids out of one recorded request. */
 export type IdExtractor = (request: RecordedRequest) => readonly string[];
