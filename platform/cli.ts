@@ -131,10 +131,14 @@ program
 
 program
   .command("reset")
-  .description("down, then delete all data, configs and logs in the state folder")
+  .description(
+    "down, then delete the state folder: data, configs, logs and the local stack's Pulumi state",
+  )
   .action(async () => {
     await resetPlatform({ ...options(), log: say });
-    say(`Platform stopped and ${resolveSettings(options()).home} removed.`);
+    say(
+      `Platform stopped and ${resolveSettings(options()).home} removed (with the local stack's state).`,
+    );
   });
 
 program

@@ -256,7 +256,10 @@ export function platformStatus(options: PlatformOptions = {}): ComponentStatus[]
   });
 }
 
-/** `down`, then removes every piece of state: topic data, Connect's topics, configs and logs. */
+/**
+ * `down`, then removes every piece of state: topic data, Connect's topics, configs, logs, and the
+ * local stack's Pulumi state (`pulumi-state/`), which describes that data.
+ */
 export async function resetPlatform(options: StartOptions = {}): Promise<void> {
   await stopPlatform(options);
   const { home } = resolveSettings(options);

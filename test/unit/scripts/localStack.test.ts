@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resetPlatform } from "../../../platform";
 import { DEFAULT_PORTS, resolveSettings } from "../../../platform/settings";
 import {
   adoptCloneState,
@@ -23,6 +24,17 @@ describe("localBackendDir", () => {
     const dir = localBackendDir({});
     expect(dir).toBe(join(resolveSettings({}, {}).home, "pulumi-state"));
     expect(dir.startsWith(ROOT)).toBe(false);
+  });
+});
+
+describe("platform reset", () => {
+  it("wipes the local stack's state together with the platform's data", async () => {
+    const home = mkdtempSync(join(tmpdir(), "home-"));
+    const checkpoint = stackCheckpoint(localBackendDir({ TRACKING_PLATFORM_HOME: home }));
+    mkdirSync(join(checkpoint, ".."), { recursive: true });
+    writeFileSync(checkpoint, "{}");
+    await resetPlatform({ home });
+    expect(existsSync(checkpoint)).toBe(false);
   });
 });
 
