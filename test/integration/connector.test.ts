@@ -213,6 +213,55 @@ describe("Connector provider: import by name", () => {
   });
 });
 
+describe("Connector provider: import keeps credentials out of plain config", () => {
+  const token = "Bearer imp0rted-t0ken-value";
+  const password = "imported-pa55word";
+  let name: string;
+  beforeAll(async () => {
+    const inputs = await fresh({
+      extra: { "auth.type": "BASIC", "connection.user": "writer" },
+    });
+    name = inputs.name;
+    // Created outside Pulumi: `headers` is a plain STRING key for the plugin, yet it holds a token.
+    await worker.putConfig(name, {
+      ...inputs.config,
+      headers: `Authorization:${token}|Content-Type:application/json`,
+      "connection.password": password,
+    });
+    await worker.waitFor(name, (s) => s?.tasks[0]?.state === "RUNNING");
+  });
+
+  it.each([
+    ["an import by name", undefined],
+    ["Connector.get's state", "get"],
+  ] as const)("keeps headers and the password as hashes only in %s", async (_how, via) => {
+    process.env.TRACKING_CONNECT_URL = e.connectUrl;
+    try {
+      const state =
+        via === "get"
+          ? (sinkInputs(name, "unused", "unused", { config: {} }) as unknown as ConnectorOutputs)
+          : undefined;
+      const read = await provider.read(name, state);
+      expect(read.id).toBe(name);
+      for (const config of [read.inputs!.config, read.props!.config]) {
+        expect(config).not.toHaveProperty("headers");
+        expect(config).not.toHaveProperty("connection.password");
+        expect(config).toMatchObject({ "auth.type": "BASIC", "connection.user": "writer" });
+      }
+      expect(Object.keys(read.props!.secretHashes).sort()).toEqual([
+        "connection.password",
+        "headers",
+      ]);
+      expect(read.inputs!.secretConfig).toEqual({});
+      const text = JSON.stringify(read);
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(password);
+    } finally {
+      delete process.env.TRACKING_CONNECT_URL;
+    }
+  });
+});
+
 describe("Connector provider: check with the worker's validation", () => {
   it("names a bad key from the worker's own validation before anything changes", async () => {
     const inputs = await fresh({ extra: { "batch.max.size": "0" } });
