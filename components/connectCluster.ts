@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { selectorLabels, standardLabels } from "./labels";
+import { protectData } from "./topicSet";
 import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const DEFAULT_CONNECT_IMAGE = "confluentinc/cp-kafka-connect:7.9.1";
@@ -32,6 +33,11 @@ export interface ConnectClusterArgs {
   };
   /** Replication factor of the three internal topics. Defaults to 3. */
   readonly internalTopicReplicationFactor?: number;
+  /**
+   * Protect the internal topics from deletion: losing `connect-offsets` replays or skips events.
+   * Defaults to true.
+   */
+  readonly protect?: boolean;
   /** CIDRs allowed to call the REST API, besides the workers themselves. Defaults to none. */
   readonly allowedCidrs?: readonly string[];
   /** Basic auth on the REST API; the password stays a Pulumi secret. Defaults to none. */
@@ -96,7 +102,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
             "min.insync.replicas": String(Math.max(1, Math.min(2, rf - 1))),
           },
         },
-        { parent: this, protect: false },
+        { parent: this, ...protectData(args.protect) },
       );
     this.internalTopics = [
       compacted("configs", topics.config, 1),

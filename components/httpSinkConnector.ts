@@ -1,6 +1,7 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
+import { unknownSinkArgs } from "./httpSinkArgs";
 
 /**
  * The connector classes a sink can use. `local` is the local platform's stand-in of Confluent's
@@ -156,6 +157,13 @@ function frameworkKeys(s: HttpSinkSettings): Record<string, string> {
   return keys;
 }
 
+/** Confluent's spelling of each auth type. */
+const CONFLUENT_AUTH_TYPES: Record<HttpSinkAuth["type"], string> = {
+  none: "NONE",
+  basic: "BASIC",
+  oauth2: "OAUTH2",
+};
+
 function confluentConfig(
   s: HttpSinkSettings,
   connectorClass: string = CONNECTOR_CLASSES.confluent,
@@ -181,7 +189,7 @@ function confluentConfig(
     "http.request.timeout.ms": String(timeouts.requestMs ?? 30_000),
     "behavior.on.error": s.behaviorOnError ?? "fail",
     "behavior.on.null.values": s.behaviorOnNullValues ?? "ignore",
-    "auth.type": auth.type.toUpperCase(),
+    "auth.type": CONFLUENT_AUTH_TYPES[auth.type],
     "confluent.topic.bootstrap.servers": s.kafkaBootstrapServers.join(","),
     "confluent.topic.replication.factor": String(s.replicationFactor ?? 3),
   };
@@ -303,8 +311,8 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
 export interface HttpSinkConnectorArgs extends HttpSinkSettings {
   /** The Connect REST API to create the connector on. */
   readonly connect: pulumi.Input<ConnectEndpoint>;
-  /** Declared connector state. Defaults to `running`. */
-  readonly state?: "running" | "paused" | "stopped";
+  /** Declared connector state. Defaults to `RUNNING`. */
+  readonly state?: DesiredState;
   /** Egress bound: a Kafka client quota on the sink's consumer, in bytes per second. Defaults to none. */
   readonly consumerByteRate?: number;
   /** Seconds to wait for the connector to reach its state. Defaults to 300. */
@@ -324,6 +332,9 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
 
   constructor(name: string, args: HttpSinkConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracking:connect:HttpSinkConnector", name, {}, opts);
+
+    const unknown = unknownSinkArgs(args);
+    if (unknown.length > 0) throw new pulumi.ResourceError(unknown.join("\n"), this, true);
 
     let mapped: HttpSinkConfig;
     try {
@@ -351,7 +362,7 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
         name: args.connectorName,
         config: mapped.config,
         secretConfig: mapped.secretConfig,
-        state: (args.state ?? "running").toUpperCase() as DesiredState,
+        state: args.state ?? "RUNNING",
         waitTimeoutSeconds: args.waitTimeoutSeconds,
       },
       { parent: this, dependsOn: this.quota ? [this.quota] : [] },

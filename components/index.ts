@@ -13,15 +13,12 @@ export type {
   HttpSinkConnectorArgs,
   HttpSinkSettings,
 } from "./httpSinkConnector";
+export { unknownSinkArgs } from "./httpSinkArgs";
 export { standardLabels } from "./labels";
-export { RestProxy, REST_PROXY_IMAGES } from "./restProxy";
+export { heapFor, RestProxy, REST_PROXY_IMAGES } from "./restProxy";
+export { memoryBytes, MEMORY_RULE } from "./memory";
 export type { RestProxyArgs, RestProxyImplementation } from "./restProxy";
-export { TopicSet, topicNaming } from "./topicSet";
+export { protectData, TopicSet, topicNaming } from "./topicSet";
 export type { TopicDefaults, TopicSetArgs } from "./topicSet";
-export {
-  TrackingPipeline,
-  connectorNameOf,
-  secretReferences,
-  sinkSettingsOf,
-} from "./trackingPipeline";
-export type { SecretLookup, TrackingPipelineArgs } from "./trackingPipeline";
+export { TrackingPipeline, connectorNameOf, sinkSettingsOf } from "./trackingPipeline";
+export type { ConnectorStatusOutput, SecretLookup, TrackingPipelineArgs } from "./trackingPipeline";

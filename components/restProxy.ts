@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "./labels";
+import { MEMORY_RULE, memoryBytes } from "./memory";
 import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const REST_PROXY_IMAGES = {
@@ -19,7 +20,10 @@ export interface RestProxyArgs {
   readonly implementation?: RestProxyImplementation;
   /** Container image. Defaults to the pinned image of the implementation. */
   readonly image?: string;
-  /** Defaults to 2. */
+  /**
+   * Replicas; with an autoscaler, its `minReplicas` (the Deployment then leaves the count to it).
+   * Defaults to 2.
+   */
   readonly replicas?: number;
   /** Upper bound of the HorizontalPodAutoscaler; no HPA when not above `replicas`. Defaults to 6. */
   readonly maxReplicas?: number;
@@ -51,21 +55,31 @@ export interface RestProxyArgs {
   readonly cpuRequest?: string;
   /** Defaults to `512Mi`. */
   readonly memoryRequest?: string;
-  /** Defaults to `1Gi`. */
+  /** A Kubernetes memory quantity; the JVM heap is half of it. Defaults to `1Gi`. */
   readonly memoryLimit?: string;
 }
 
 const PORTS: Record<RestProxyImplementation, number> = { confluent: 8082, strimzi: 8080 };
 
-/** Heap at half the memory limit, leaving room for direct buffers and metaspace. */
+const MIB = 2 ** 20;
+
+/**
+ * `-Xmx` at half the memory limit (whole MiB, at least 128m), leaving room for direct buffers and
+ * metaspace. Throws when the limit is not a memory quantity: a guessed heap would hide the mistake.
+ */
 export function heapFor(memoryLimit: string): string {
-  const match = /^(\d+)(Mi|Gi)$/.exec(memoryLimit);
-  if (!match) return "512m";
-  const mib = Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
-  return `${Math.max(128, Math.floor(mib / 2))}m`;
+  const bytes = memoryBytes(memoryLimit);
+  if (bytes === undefined) {
+    throw new Error(`\`memoryLimit\` ${MEMORY_RULE} (got "${memoryLimit}")`);
+  }
+  return `${Math.max(128, Math.floor(bytes / 2 / MIB))}m`;
 }
 
-function confluentEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.EnvVar[] {
+function confluentEnv(
+  args: RestProxyArgs,
+  port: number,
+  heap: string,
+): k8s.types.input.core.v1.EnvVar[] {
   const rate = args.rateLimit ?? {};
   const produce = args.produceRateLimit ?? {};
   const cors = args.corsOrigins ?? [];
@@ -85,7 +99,7 @@ function confluentEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v
     KAFKA_REST_API_V3_PRODUCE_RATE_LIMIT_MAX_BYTES_PER_SEC: String(
       produce.maxBytesPerSecond ?? 10_485_760,
     ),
-    KAFKAREST_HEAP_OPTS: `-Xmx${heapFor(args.memoryLimit ?? "1Gi")}`,
+    KAFKAREST_HEAP_OPTS: `-Xmx${heap}`,
   };
   if (cors.length > 0) {
     env.KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN = cors.join(",");
@@ -99,7 +113,11 @@ function confluentEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v
   ];
 }
 
-function strimziEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.EnvVar[] {
+function strimziEnv(
+  args: RestProxyArgs,
+  port: number,
+  heap: string,
+): k8s.types.input.core.v1.EnvVar[] {
   const cors = args.corsOrigins ?? [];
   const env: Record<string, string> = {
     KAFKA_BRIDGE_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
@@ -109,7 +127,7 @@ function strimziEnv(args: RestProxyArgs, port: number): k8s.types.input.core.v1.
     KAFKA_BRIDGE_HTTP_PRODUCER_ENABLED: "true",
     KAFKA_BRIDGE_PRODUCER_CONFIG: "acks=all\nenable.idempotence=true",
     KAFKA_BRIDGE_CORS_ENABLED: String(cors.length > 0),
-    JAVA_OPTS: `-Xmx${heapFor(args.memoryLimit ?? "1Gi")}`,
+    JAVA_OPTS: `-Xmx${heap}`,
   };
   if (cors.length > 0) {
     env.KAFKA_BRIDGE_CORS_ALLOWED_ORIGINS = cors.join(",");
@@ -141,6 +159,13 @@ export class RestProxy extends pulumi.ComponentResource {
     const port = PORTS[implementation];
     const replicas = args.replicas ?? 2;
     const maxReplicas = args.maxReplicas ?? 6;
+    const autoscaled = maxReplicas > replicas;
+    let heap: string;
+    try {
+      heap = heapFor(args.memoryLimit ?? "1Gi");
+    } catch (err) {
+      throw new pulumi.ResourceError((err as Error).message, this, true);
+    }
     const labels = standardLabels("rest-proxy", name, "ingest");
     const selector = selectorLabels(labels);
     const metadata = { name, namespace: args.namespace, labels };
@@ -154,7 +179,9 @@ export class RestProxy extends pulumi.ComponentResource {
       {
         metadata,
         spec: workloadSpec({
-          replicas,
+          // With an autoscaler the count is its own: a declared one would be reset by every `up`.
+          // On the first create Kubernetes starts one pod and the HPA scales to `minReplicas`.
+          replicas: autoscaled ? undefined : replicas,
           labels,
           selector,
           container: {
@@ -164,7 +191,10 @@ export class RestProxy extends pulumi.ComponentResource {
               ? { command: ["/opt/strimzi/bin/docker/kafka_bridge_run.sh"] }
               : {}),
             ports: [{ name: "http", containerPort: port }],
-            env: implementation === "confluent" ? confluentEnv(args, port) : strimziEnv(args, port),
+            env:
+              implementation === "confluent"
+                ? confluentEnv(args, port, heap)
+                : strimziEnv(args, port, heap),
             readinessProbe: {
               httpGet: { path: probePaths.ready, port: "http" },
               periodSeconds: 5,
@@ -201,7 +231,7 @@ export class RestProxy extends pulumi.ComponentResource {
 
     this.podDisruptionBudget = drainOneAtATime(name, metadata, selector, this);
 
-    if (maxReplicas > replicas) {
+    if (autoscaled) {
       this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
         `${name}-hpa`,
         {

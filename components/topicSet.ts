@@ -30,6 +30,22 @@ export interface TopicSetArgs extends TopicDefaults {
   readonly deadLetterSinks?: readonly string[];
   /** Sinks that get reporter topics `<env>.<sink>.success` and `<env>.<sink>.error`. Defaults to none. */
   readonly reporterSinks?: readonly string[];
+  /**
+   * Protect every topic of the set (tracking, dead-letter and reporter) from deletion, see
+   * {@link protectData}. Turn it off only for throw-away stacks. Defaults to true.
+   */
+  readonly protect?: boolean;
+}
+
+/**
+ * The resource options of a topic that holds data: `protect` unless turned off. Pulumi's `protect`
+ * rather than `retainOnDelete`: a `destroy`, an environment rename or a replacement of a protected
+ * topic fails in preview already, naming the resource, so nobody loses events by accident; with
+ * `retainOnDelete` the same change would silently drop the topic from the stack and leave it
+ * orphaned on the cluster, still holding data nobody manages.
+ */
+export function protectData(protect: boolean | undefined): { protect: boolean } {
+  return { protect: protect ?? true };
 }
 
 /** Topic names a {@link TopicSet} gives, derived without creating anything. */
@@ -80,7 +96,7 @@ export class TopicSet extends pulumi.ComponentResource {
           replicationFactor,
           config: { ...base, "retention.ms": String(retentionMs) },
         },
-        { parent: this },
+        { parent: this, ...protectData(args.protect) },
       );
       this.topics[topicName] = topic;
       return topic.name;

@@ -1,6 +1,7 @@
 import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { missingSecretProblem, requiredSecrets } from "../config";
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster } from "./connectCluster";
@@ -26,28 +27,6 @@ export function connectorNameOf(environment: string, destination: string): strin
   return `${environment}-${destination}-http-sink`;
 }
 
-/** Every config key of secrets a destination refers to, with where it is referred from. */
-export function secretReferences(
-  destinations: readonly DestinationConfig[],
-): { key: string; from: string }[] {
-  const refs: { key: string; from: string }[] = [];
-  destinations.forEach((d, i) => {
-    if (d.auth.type === "basic") {
-      refs.push({ key: d.auth.passwordSecret, from: `destinations[${i}].auth.passwordSecret` });
-    }
-    if (d.auth.type === "oauth2") {
-      refs.push({
-        key: d.auth.clientSecretSecret,
-        from: `destinations[${i}].auth.clientSecretSecret`,
-      });
-    }
-    for (const [header, key] of Object.entries(d.secretHeaders)) {
-      refs.push({ key, from: `destinations[${i}].secretHeaders["${header}"]` });
-    }
-  });
-  return refs;
-}
-
 /**
  * A whole tracking pipeline from stack configuration: Kafka topics, the REST Proxy and a Connect
  * cluster on Kubernetes (optional), and one HTTP Sink connector per analytics destination.
@@ -62,24 +41,25 @@ export class TrackingPipeline extends pulumi.ComponentResource {
   public readonly connectEndpoint: pulumi.Output<string>;
   public readonly topicNames: pulumi.Output<string[]>;
   public readonly connectorNames: pulumi.Output<string[]>;
+  /** Per destination: the connector's name, its state and its tasks' states on the worker. */
+  public readonly connectors: pulumi.Output<Record<string, ConnectorStatusOutput>>;
 
   constructor(name: string, args: TrackingPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracking:index:TrackingPipeline", name, {}, opts);
     const s = args.settings;
     const env = args.environment;
 
-    const secret = (key: string, from: string): pulumi.Input<string> => {
-      const value = args.secrets[key];
-      if (value === undefined) {
-        throw new pulumi.ResourceError(
-          `\`${from}\` names the config key "${key}", which is not set. ` +
-            `Set it with \`pulumi config set --secret ${key} <value>\`.`,
-          this,
-        );
-      }
-      return pulumi.secret(value);
-    };
-    for (const ref of secretReferences(s.destinations)) secret(ref.key, ref.from);
+    // Every missing secret at once, as one message without a stack trace: it is a config mistake.
+    const missing = requiredSecrets(s).filter((ref) => args.secrets[ref.key] === undefined);
+    if (missing.length > 0) {
+      throw new pulumi.ResourceError(
+        `Secrets the stack configuration needs are not set:\n` +
+          missing.map((ref) => `  - ${missingSecretProblem(ref)}`).join("\n"),
+        this,
+        true,
+      );
+    }
+    const secret = (key: string): pulumi.Input<string> => pulumi.secret(args.secrets[key]!);
 
     const kafkaProvider = new kafka.Provider(
       `${name}-kafka`,
@@ -90,7 +70,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           ? {
               saslMechanism: s.kafkaSaslMechanism,
               saslUsername: s.kafkaSaslUsername,
-              saslPassword: secret("kafkaSaslPassword", "kafkaSaslMechanism"),
+              saslPassword: secret("kafkaSaslPassword"),
             }
           : {}),
       },
@@ -110,6 +90,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         compressionType: s.topicCompressionType,
         maxMessageBytes: s.topicMaxMessageBytes,
         deadLetterRetentionMs: s.deadLetterRetentionMs,
+        protect: s.protectTopics,
         deadLetterSinks: s.destinations.filter((d) => d.errors.deadLetterTopic).map((d) => d.name),
         reporterSinks: s.destinations
           .filter((d) => d.reporter.enabled && d.connectorClass !== "camel")
@@ -122,7 +103,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       s.connectBasicAuthUsername !== ""
         ? {
             username: s.connectBasicAuthUsername,
-            password: secret("connectBasicAuthPassword", "connectBasicAuthUsername"),
+            password: secret("connectBasicAuthPassword"),
           }
         : undefined;
 
@@ -191,6 +172,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
             ? { registry: s.connectImageRegistry, httpSinkVersion: s.connectHttpSinkVersion }
             : undefined,
           internalTopicReplicationFactor: s.connectInternalTopicReplicationFactor,
+          protect: s.protectTopics,
           allowedCidrs: s.connectAllowedCidrs,
           basicAuth: connectAuth,
           heap: s.connectHeapMax,
@@ -235,13 +217,39 @@ export class TrackingPipeline extends pulumi.ComponentResource {
     this.connectEndpoint = pulumi.output(connectUrl);
     this.topicNames = pulumi.all(Object.values(this.topics.topicNames));
     this.connectorNames = pulumi.all(Object.values(this.sinks).map((sink) => sink.connectorName));
+    const destinations = Object.keys(this.sinks);
+    this.connectors = pulumi
+      .all(
+        Object.values(this.sinks).map((sink) =>
+          pulumi.all([sink.connectorName, sink.connectorState, sink.taskStates]),
+        ),
+      )
+      .apply((statuses) =>
+        Object.fromEntries(
+          statuses.map(([connector, state, tasks], i): [string, ConnectorStatusOutput] => [
+            destinations[i],
+            { name: connector, state, tasks },
+          ]),
+        ),
+      );
     this.registerOutputs({
       restProxyEndpoint: this.restProxyEndpoint,
       connectEndpoint: this.connectEndpoint,
       topicNames: this.topicNames,
       connectorNames: this.connectorNames,
+      connectors: this.connectors,
     });
   }
+}
+
+/** What `pulumi stack output connectors` answers per destination: is the pipeline running? */
+export interface ConnectorStatusOutput {
+  /** The connector's name on the Connect worker. */
+  readonly name: string;
+  /** `RUNNING`, `PAUSED`, `STOPPED`, `FAILED` or `UNASSIGNED`, as the worker reports it. */
+  readonly state: string;
+  /** The state of each of its tasks. */
+  readonly tasks: string[];
 }
 
 /** Looks up the secret a config key names; `from` is the setting that names it, for errors. */

@@ -28,18 +28,19 @@ export function spreadAcrossNodes(
 
 /**
  * The Deployment spec every workload of the stack shares: rolling updates that never drop below
- * the declared replicas, no service account token, non-root pods spread across nodes, and the
+ * the running replicas, no service account token, non-root pods spread across nodes, and the
  * restrictive container security on the one container.
  */
 export function workloadSpec(args: {
-  readonly replicas: number;
+  /** Omitted from the spec when undefined, for workloads an autoscaler sizes. */
+  readonly replicas?: number;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
   readonly container: k8s.types.input.core.v1.Container;
   readonly pod?: Omit<k8s.types.input.core.v1.PodSpec, "containers">;
 }): k8s.types.input.apps.v1.DeploymentSpec {
   return {
-    replicas: args.replicas,
+    ...(args.replicas !== undefined ? { replicas: args.replicas } : {}),
     selector: { matchLabels: args.selector },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
     template: {

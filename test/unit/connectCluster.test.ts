@@ -72,6 +72,23 @@ describe("ConnectCluster", () => {
     ]);
   });
 
+  it("protects the internal topics from deletion by default", async () => {
+    const cluster = new ConnectCluster("c", base);
+    await settled(cluster);
+    expect(ofType("kafka:index/topic:Topic").map((t) => [t.inputs.name, t.protect])).toEqual([
+      ["dev.connect-configs", true],
+      ["dev.connect-offsets", true],
+      ["dev.connect-status", true],
+    ]);
+    expect(named("kubernetes:apps/v1:Deployment", "c-deployment").protect).toBe(false);
+  });
+
+  it("leaves the internal topics unprotected when asked, for throw-away stacks", async () => {
+    const cluster = new ConnectCluster("c", { ...base, protect: false });
+    await settled(cluster);
+    expect(ofType("kafka:index/topic:Topic").map((t) => t.protect)).toEqual([false, false, false]);
+  });
+
   it("configures the workers through CONNECT_* variables", async () => {
     const cluster = new ConnectCluster("c", base);
     await settled(cluster);

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unknownSinkArgs } from "../../components/httpSinkArgs";
 import {
   HttpSinkConnector,
+  HttpSinkConnectorArgs,
   httpSinkConfig,
   HttpSinkSettings,
 } from "../../components/httpSinkConnector";
@@ -261,7 +263,7 @@ describe("HttpSinkConnector", () => {
       ...base,
       connect: { url: "http://connect:8083" },
       consumerByteRate: 1_048_576,
-      state: "paused",
+      state: "PAUSED",
     });
     await settled(sink);
     expect(named("kafka:index/quota:Quota", "amp-egress").inputs).toEqual({
@@ -300,5 +302,48 @@ describe("HttpSinkConnector", () => {
           connect: { url: "http://connect:8083" },
         }),
     ).toThrow("`errors.deadLetterTopic` is required");
+  });
+
+  it("refuses an argument it does not know at any level, with the closest known one", () => {
+    // What a JavaScript caller or a spread of a wider object can pass, which TypeScript cannot see.
+    const args = {
+      ...base,
+      connect: { url: "http://connect:8083" },
+      batching: { maxSize: 10, seperator: "\n" },
+      tasksMaximum: 2,
+    } as HttpSinkConnectorArgs;
+    let error: unknown;
+    try {
+      new HttpSinkConnector("typo", args);
+    } catch (err) {
+      error = err;
+    }
+    expect(pulumi.ResourceError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      [
+        "`batching.seperator` is not an HttpSinkConnector argument; did you mean `separator`?",
+        "`tasksMaximum` is not an HttpSinkConnector argument; did you mean `tasksMax`?",
+      ].join("\n"),
+    );
+    expect(ofType(CONNECTOR_TYPE).filter((c) => c.name === "typo-connector")).toHaveLength(0);
+  });
+
+  it("says to remove an argument that is close to none", () => {
+    expect(
+      unknownSinkArgs({ ...base, colour: "blue", auth: { type: "none", realm: "x" } }),
+    ).toEqual([
+      "`colour` is not an HttpSinkConnector argument; remove it",
+      "`auth.realm` is not an HttpSinkConnector argument; remove it",
+    ]);
+  });
+
+  it("passes the free-form maps through unchecked", () => {
+    expect(
+      unknownSinkArgs({
+        ...base,
+        headers: { "X-Anything": "1" },
+        consumerOverrides: { "fetch.min.bytes": "1" },
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,13 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import { ConfigError, parseStackConfig } from "../../config";
 import * as path from "path";
 import { parse } from "yaml";
 
 // The SDK's own wait for outstanding resource registrations (what it does before exiting).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
+const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
+  getMonitor: () => MockMonitor;
   waitForRPCs: () => Promise<void>;
 };
+
+/** The part of the SDK's mock monitor that sees each registration request as the engine would. */
+interface MockMonitor {
+  registerResource(
+    req: { getType(): string; getName(): string; getProtect(): boolean },
+    callback: unknown,
+  ): unknown;
+}
 
 export const PROJECT = "tracking-pipeline";
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -17,7 +27,12 @@ export interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  /** The `protect` option of the registration request the engine would get. */
+  readonly protect: boolean;
 }
+
+/** Extra output properties the mocked engine returns for a registered resource. */
+export type MockOutputs = (resource: Registered) => Record<string, unknown>;
 
 // Each setMocks adds a process "exit" listener of the SDK's; a suite resets the mocks per test.
 process.setMaxListeners(100);
@@ -33,6 +48,7 @@ export async function useMocks(
   config: Record<string, unknown> = {},
   secretKeys: string[] = [],
   stack = "dev",
+  outputs: MockOutputs = () => ({}),
 ): Promise<void> {
   // Let the previous program's registrations finish against its own mocks first.
   await waitForRPCs();
@@ -45,11 +61,19 @@ export async function useMocks(
     full,
     secretKeys.map((k) => `${PROJECT}:${k}`),
   );
+  // Mocks hand newResource no resource options: read `protect` off the request itself.
+  const protect = new Map<string, boolean>();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
+        const resource: Registered = {
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          protect: protect.get(`${args.type}::${args.name}`) ?? false,
+        };
+        registered.push(resource);
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs(resource) } };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         return args.inputs;
@@ -59,6 +83,12 @@ export async function useMocks(
     stack,
     false,
   );
+  const monitor = getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    protect.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    return register(req, callback);
+  };
 }
 
 /** The one way tests read an output. */
@@ -119,6 +149,17 @@ export function stackConfig(stack: string): Record<string, unknown> {
   return out;
 }
 
+/** The problem lines of the ConfigError that raw config values give; fails if they are valid. */
+export function configProblems(raw: Record<string, unknown>): string[] {
+  try {
+    parseStackConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
 export const CONNECTOR_TYPE = "pulumi-nodejs:dynamic/tracking:Connector";
 
 type Program = typeof import("../../index");
@@ -139,8 +180,14 @@ export async function runProgram(
   stack: string,
   secrets: Record<string, string> = {},
   override: Record<string, unknown> = {},
+  outputs?: MockOutputs,
 ): Promise<Program> {
-  await useMocks({ ...stackConfig(stack), ...secrets, ...override }, Object.keys(secrets), stack);
+  await useMocks(
+    { ...stackConfig(stack), ...secrets, ...override },
+    Object.keys(secrets),
+    stack,
+    outputs,
+  );
   let program: Program | undefined;
   jest.isolateModules(() => {
     // The program runs at import: a fresh copy per stack, loaded after the mocks are set.

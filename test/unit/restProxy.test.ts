@@ -151,9 +151,76 @@ describe("RestProxy", () => {
     expect(await promiseOf(rp.endpoint)).toBe("http://rp.tracking.svc:8080");
   });
 
-  it("sizes the heap at half the memory limit", () => {
-    expect(heapFor("1Gi")).toBe("512m");
-    expect(heapFor("3Gi")).toBe("1536m");
-    expect(heapFor("200Mi")).toBe("128m");
+  it.each([
+    ["1Gi", "512m"],
+    ["3Gi", "1536m"],
+    ["1.5Gi", "768m"],
+    ["2048Mi", "1024m"],
+    ["1048576Ki", "512m"],
+    ["1G", "476m"],
+    ["2000M", "953m"],
+    ["1500000k", "715m"],
+    ["1073741824", "512m"],
+    ["1e9", "476m"],
+    ["1.5E9", "715m"],
+    ["0.001Ti", "524m"],
+    ["1T", "476837m"],
+    ["1Ti", "524288m"],
+    ["200Mi", "128m"],
+  ])("sizes the heap of a %s limit at half of it: %s", (limit, heap) => {
+    expect(heapFor(limit)).toBe(heap);
+  });
+
+  it.each(["500m", "1g", "1GB", "1 Gi", "-1Gi", "Gi", "0", "0.5", "1Zi", ""])(
+    "refuses a memory limit of %p instead of guessing a heap",
+    (limit) => {
+      expect(() => heapFor(limit)).toThrow(
+        `\`memoryLimit\` must be a Kubernetes memory quantity of at least one byte, such as "512Mi", "1.5Gi", "1G" or "1073741824" ("m" is for CPU) (got "${limit}")`,
+      );
+    },
+  );
+
+  it("fails on the component, naming the argument, when the memory limit is not a quantity", () => {
+    expect(
+      () =>
+        new RestProxy("rp", {
+          namespace: "tracking",
+          bootstrapServers: ["k:9092"],
+          memoryLimit: "512m",
+        }),
+    ).toThrow("`memoryLimit` must be a Kubernetes memory quantity");
+  });
+
+  it("leaves the replica count to the autoscaler, which starts from `replicas`", async () => {
+    const rp = new RestProxy("rp", {
+      namespace: "tracking",
+      bootstrapServers: ["k:9092"],
+      replicas: 3,
+      maxReplicas: 10,
+    });
+    await settled(rp);
+    const spec = named("kubernetes:apps/v1:Deployment", "rp-deployment").inputs.spec as object;
+    expect(spec).not.toHaveProperty("replicas");
+    const hpa = named("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "rp-hpa").inputs as {
+      spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: unknown };
+    };
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 10,
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "rp" },
+    });
+  });
+
+  it("declares the replica count when there is no autoscaler", async () => {
+    const rp = new RestProxy("rp", {
+      namespace: "tracking",
+      bootstrapServers: ["k:9092"],
+      replicas: 3,
+      maxReplicas: 3,
+    });
+    await settled(rp);
+    expect(ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(0);
+    const spec = named("kubernetes:apps/v1:Deployment", "rp-deployment").inputs.spec;
+    expect(spec).toMatchObject({ replicas: 3 });
   });
 });

@@ -88,6 +88,34 @@ describe("TopicSet", () => {
     expect(await promiseOf(set.reporterTopicNames.amp.error)).toBe("dev.amp.error");
   });
 
+  it("protects every topic it declares from deletion by default", async () => {
+    const set = new TopicSet("t", {
+      environment: "dev",
+      topics: ["tracking"],
+      deadLetterSinks: ["amp"],
+      reporterSinks: ["amp"],
+    });
+    await settled(set);
+    expect(ofType(TOPIC).map((t) => [t.inputs.name, t.protect])).toEqual([
+      ["dev.tracking", true],
+      ["dev.amp.dlq", true],
+      ["dev.amp.success", true],
+      ["dev.amp.error", true],
+    ]);
+    expect(named("tracking:kafka:TopicSet", "t").protect).toBe(false);
+  });
+
+  it("leaves its topics unprotected when asked, for throw-away stacks", async () => {
+    const set = new TopicSet("t", {
+      environment: "local",
+      topics: ["tracking"],
+      deadLetterSinks: ["amp"],
+      protect: false,
+    });
+    await settled(set);
+    expect(ofType(TOPIC).map((t) => t.protect)).toEqual([false, false]);
+  });
+
   it("parents every topic to the set", async () => {
     const set = new TopicSet("t", { environment: "dev", topics: ["tracking"] });
     await settled(set);

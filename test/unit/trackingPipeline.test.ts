@@ -113,16 +113,7 @@ describe("TrackingPipeline", () => {
   });
 
   it("targets an existing Connect and skips Kubernetes when it is off", async () => {
-    const pipeline = new TrackingPipeline("tracking", {
-      environment: "local",
-      settings: settingsOf({
-        kafkaBootstrapServers: ["127.0.0.1:19092"],
-        kubernetesEnabled: false,
-        connectUrl: "http://127.0.0.1:18083",
-        destinations: [destinations[1]],
-      }),
-      secrets: {},
-    });
+    const pipeline = localPipeline([destinations[1]]);
     await settled(pipeline);
     expect(registeredKubernetes()).toEqual([]);
     expect(named(CONNECTOR_TYPE, "tracking-crm-connector").inputs.connect).toEqual({
@@ -147,19 +138,95 @@ describe("TrackingPipeline", () => {
     });
   });
 
-  it("names the destination setting whose secret is not set", () => {
-    expect(
-      () =>
-        new TrackingPipeline("tracking", {
-          environment: "dev",
-          settings: settingsOf({ kafkaBootstrapServers: ["k:9092"], destinations }),
-          secrets: { ampKey: "key" },
+  it("names every secret that is not set in one message without a stack trace", () => {
+    let error: unknown;
+    try {
+      new TrackingPipeline("tracking", {
+        environment: "dev",
+        settings: settingsOf({
+          kafkaBootstrapServers: ["k:9092"],
+          destinations,
+          connectBasicAuthUsername: "ops",
         }),
-    ).toThrow(
-      '`destinations[0].auth.passwordSecret` names the config key "ampPassword", which is not set. Set it with `pulumi config set --secret ampPassword <value>`.',
+        secrets: { ampKey: "key" },
+      });
+    } catch (err) {
+      error = err;
+    }
+    // hideStack: the Node runtime then logs the message alone, not the error's inspect output.
+    expect(pulumi.ResourceError.isInstance(error)).toBe(true);
+    expect((error as pulumi.ResourceError).hideStack).toBe(true);
+    expect((error as Error).message).toBe(
+      [
+        "Secrets the stack configuration needs are not set:",
+        '  - connectBasicAuthUsername: needs the secret config key "connectBasicAuthPassword", which is not set; set it with `pulumi config set --secret connectBasicAuthPassword <value>`',
+        '  - destinations[0].auth.passwordSecret: needs the secret config key "ampPassword", which is not set; set it with `pulumi config set --secret ampPassword <value>`',
+      ].join("\n"),
     );
   });
+
+  it("protects every data topic, Connect's internal ones too, unless protectTopics is false", async () => {
+    const topicsOf = async (protectTopics: boolean) => {
+      await useMocks();
+      const pipeline = new TrackingPipeline("tracking", {
+        environment: "dev",
+        settings: settingsOf({
+          kafkaBootstrapServers: ["k:9092"],
+          destinations: [destinations[1]],
+          protectTopics,
+        }),
+        secrets: {},
+      });
+      await settled(pipeline);
+      return ofType("kafka:index/topic:Topic").map((t) => [t.inputs.name, t.protect]);
+    };
+    const names = [
+      "dev.tracking",
+      "dev.crm.dlq",
+      "dev.connect-configs",
+      "dev.connect-offsets",
+      "dev.connect-status",
+    ];
+    expect(await topicsOf(true)).toEqual(names.map((n) => [n, true]));
+    expect(await topicsOf(false)).toEqual(names.map((n) => [n, false]));
+  });
+
+  it("hands the connector the provider's spelling of the declared state", async () => {
+    const pipeline = localPipeline([{ ...destinations[1], state: "paused" }]);
+    await settled(pipeline);
+    expect(named(CONNECTOR_TYPE, "tracking-crm-connector").inputs.state).toBe("PAUSED");
+  });
+
+  it("reports each destination's connector and task states", async () => {
+    await useMocks({}, [], "dev", (r) =>
+      r.type === CONNECTOR_TYPE
+        ? { connectorState: r.inputs.state, taskStates: [r.inputs.state, "FAILED"] }
+        : {},
+    );
+    const pipeline = localPipeline([
+      { ...destinations[1], state: "paused" },
+      { ...destinations[1], name: "web" },
+    ]);
+    expect(await promiseOf(pipeline.connectors)).toEqual({
+      crm: { name: "local-crm-http-sink", state: "PAUSED", tasks: ["PAUSED", "FAILED"] },
+      web: { name: "local-web-http-sink", state: "RUNNING", tasks: ["RUNNING", "FAILED"] },
+    });
+  });
 });
+
+/** A pipeline of the local kind: Kubernetes off, an existing Connect worker on loopback. */
+function localPipeline(sinks: Record<string, unknown>[]) {
+  return new TrackingPipeline("tracking", {
+    environment: "local",
+    settings: settingsOf({
+      kafkaBootstrapServers: ["127.0.0.1:19092"],
+      kubernetesEnabled: false,
+      connectUrl: "http://127.0.0.1:18083",
+      destinations: sinks,
+    }),
+    secrets: {},
+  });
+}
 
 function registeredKubernetes() {
   return ofType("kubernetes:apps/v1:Deployment").concat(ofType("pulumi:providers:kubernetes"));

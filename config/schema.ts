@@ -1,5 +1,20 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+  bool,
+  cpu,
+  desiredState,
+  hostPort,
+  httpUrl,
+  imageRef,
+  int,
+  json,
+  memory,
+  nonEmpty,
+  oneOf,
+  secretRef,
+  slug,
+  topicName,
+} from "./fields";
 
 /**
  * Typed stack configuration.
@@ -10,61 +25,6 @@ import { z } from "zod";
  * settings are parsed as JSON first and then checked by the schema below; the schema's defaults
  * are the same as Pulumi.yaml's (a unit test keeps the two in step).
  */
-
-/** Parses a JSON-encoded config string before validation; anything else passes through. */
-function json<T extends z.ZodType>(schema: T) {
-  return z.preprocess((raw) => {
-    if (typeof raw !== "string") return raw;
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      return raw;
-    }
-  }, schema);
-}
-
-function int(min: number, max: number) {
-  return z
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int({ error: `must be a whole number from ${min} to ${max}` })
-    .min(min, { error: `must be a whole number from ${min} to ${max}` })
-    .max(max, { error: `must be a whole number from ${min} to ${max}` });
-}
-
-const bool = z.boolean({ error: "must be true or false" });
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
-}
-
-const nonEmpty = z.string().min(1, { error: "must not be empty" });
-
-/** Kafka topic and Kubernetes names: lowercase letters, digits and dashes. */
-const slug = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, {
-  error: "must be 1 to 40 lowercase letters, digits or dashes, starting and ending alphanumeric",
-});
-
-const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, {
-  error: "must be 1 to 200 letters, digits, dots, underscores or dashes",
-});
-
-/** The name of another config key that holds a secret (`pulumi config set --secret <key> ...`). */
-const secretRef = z
-  .string()
-  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { error: "must name a config key set with --secret" });
-
-const httpUrl = z.url({
-  protocol: /^https?$/,
-  error: "must be an absolute http:// or https:// URL",
-});
-
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G)?$/, {
-  error: 'must be a Kubernetes quantity such as "500m", "512Mi" or "2Gi"',
-});
-
-const imageRef = z.string().regex(/^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
-  error: 'must be an image reference such as "confluentinc/cp-kafka-connect:7.9.1"',
-});
 
 export const authSchema = z.discriminatedUnion(
   "type",
@@ -101,7 +61,7 @@ export const destinationSchema = z
     topics: z.array(topicName).min(1, { error: "must list at least one topic" }),
     connectorClass: oneOf(["confluent", "camel", "local"]).default("confluent"),
     tasksMax: int(1, 64).default(3),
-    state: oneOf(["running", "paused", "stopped"]).default("running"),
+    state: desiredState,
     batching: z
       .object({
         maxSize: int(1, 5000).default(500),
@@ -194,7 +154,7 @@ export const stackConfigSchema = z
     environment: z.union([z.literal(""), slug]).default(""),
     kafkaBootstrapServers: json(
       z
-        .array(nonEmpty, { error: 'must list at least one "host:port"' })
+        .array(hostPort, { error: 'must list at least one "host:port"' })
         .min(1, { error: 'must list at least one "host:port"' }),
     ),
     kafkaTls: json(bool).default(false),
@@ -219,6 +179,7 @@ export const stackConfigSchema = z
     ]).default("producer"),
     topicMaxMessageBytes: json(int(1024, 104_857_600)).default(1_048_588),
     deadLetterRetentionMs: json(int(60_000, 31_536_000_000)).default(1_209_600_000),
+    protectTopics: json(bool).default(true),
 
     kubernetesEnabled: json(bool).default(true),
     kubernetesNamespace: slug.default("tracking"),
@@ -238,9 +199,9 @@ export const stackConfigSchema = z
     restProxyProduceMaxBytesPerSecond: json(int(1024, 2_000_000_000)).default(10_485_760),
     restProxyIngressHost: z.string().default(""),
     restProxyIngressClassName: z.string().default("nginx"),
-    restProxyCpuRequest: quantity.default("250m"),
-    restProxyMemoryRequest: quantity.default("512Mi"),
-    restProxyMemoryLimit: quantity.default("1Gi"),
+    restProxyCpuRequest: cpu.default("250m"),
+    restProxyMemoryRequest: memory.default("512Mi"),
+    restProxyMemoryLimit: memory.default("1Gi"),
 
     connectUrl: z.union([z.literal(""), httpUrl]).default(""),
     connectReplicas: json(int(1, 50)).default(2),
@@ -258,9 +219,9 @@ export const stackConfigSchema = z
       .string()
       .regex(/^\d+[mMgG]$/, { error: 'must be a JVM heap size such as "768m" or "2g"' })
       .default("1g"),
-    connectCpuRequest: quantity.default("500m"),
-    connectMemoryRequest: quantity.default("1536Mi"),
-    connectMemoryLimit: quantity.default("2Gi"),
+    connectCpuRequest: cpu.default("500m"),
+    connectMemoryRequest: memory.default("1536Mi"),
+    connectMemoryLimit: memory.default("2Gi"),
     connectInternalTopicReplicationFactor: json(int(1, 7)).default(3),
 
     destinations: json(z.array(destinationSchema)).default([]),
@@ -332,70 +293,3 @@ export const configKeys = Object.keys(stackConfigSchema.shape) as (keyof StackCo
 
 /** Config keys that hold secrets and are read with `requireSecret`, never as plain values. */
 export const secretConfigKeys = ["kafkaSaslPassword", "connectBasicAuthPassword"] as const;
-
-/** A stack configuration error whose message lists every bad key, its value and the rule. */
-export class ConfigError extends pulumi.RunError {
-  constructor(
-    public readonly problems: readonly string[],
-    project: string,
-  ) {
-    super(
-      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${project}:${p}`).join("\n") +
-        `\nFix each key with \`pulumi config set [--path] <key> <value>\` or in Pulumi.<stack>.yaml.`,
-    );
-    this.name = "ConfigError";
-  }
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * Validates raw config values (strings, as the engine hands them over) and returns the typed
- * configuration with every default applied. Throws a {@link ConfigError} naming each bad key.
- */
-export function parseStackConfig(
-  raw: Record<string, unknown>,
-  project = "tracking-pipeline",
-): StackConfig {
-  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const key = formatPath(issue.path);
-    let input = "input" in issue ? issue.input : undefined;
-    // A discriminated union reports the whole object; show the offending field of it instead.
-    const last = issue.path[issue.path.length - 1];
-    if (input && typeof input === "object" && typeof last === "string" && last in input) {
-      input = (input as Record<string, unknown>)[last];
-    }
-    const found = describe(input);
-    if (issue.code === "unrecognized_keys") {
-      return `${key || "(root)"}: unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling against the README`;
-    }
-    return `${key}: ${issue.message} (found ${found})`;
-  });
-  throw new ConfigError(problems, project);
-}
-
-/** Reads this project's stack configuration through Pulumi and validates it. */
-export function loadStackConfig(config = new pulumi.Config()): StackConfig {
-  const raw: Record<string, unknown> = {};
-  for (const key of configKeys) {
-    const value = config.get(key);
-    if (value !== undefined) raw[key] = value;
-  }
-  return parseStackConfig(raw, config.name);
-}

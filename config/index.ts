@@ -1,0 +1,18 @@
+export { ConfigError, formatPath } from "./errors";
+export { loadStackConfig, parseStackConfig } from "./load";
+export {
+  authSchema,
+  configKeys,
+  destinationSchema,
+  secretConfigKeys,
+  stackConfigSchema,
+} from "./schema";
+export type { DestinationAuth, DestinationConfig, StackConfig } from "./schema";
+export {
+  missingSecretProblem,
+  referencedSecretKeys,
+  requiredSecrets,
+  secretReferences,
+} from "./secrets";
+export type { SecretReference } from "./secrets";
+export { closestName, editDistance } from "./suggest";
