@@ -28,15 +28,14 @@ export function isMasked(value: string | undefined): boolean {
 
 /**
  * Keys that carry a credential by their name, whatever type the plugin gives them (case does not
- * matter): an HTTP sink's `headers` (an `Authorization` header), `*.password`, `*.secret`,
- * `*sasl.jaas.config` and any key with `token` in it.
+ * matter): an HTTP sink's `headers` (an `Authorization` header), and any key that mentions a
+ * password, secret, token, credential, API key, private key or `sasl.jaas.config` (the names the
+ * policy pack's `http-sink-no-plaintext-credentials` looks for by default). Broad on purpose: a
+ * key taken for a secret costs a hash, one taken for plain config leaks.
  */
 const CREDENTIAL_KEYS = [
   /(^|\.)headers$/i,
-  /(^|\.)password$/i,
-  /(^|\.)secret$/i,
-  /sasl\.jaas\.config$/i,
-  /token/i,
+  /password|secret|token|credential|api[._-]?key|private[._-]?key|sasl\.jaas\.config/i,
 ] as const;
 
 /** True when a connector config key carries a credential by its name (see {@link CREDENTIAL_KEYS}). */

@@ -37,6 +37,11 @@ describe("secrets: keys that carry credentials by name", () => {
     ["bearer.token", "*token*"],
     ["oauth2.token.property", "*token* inside"],
     ["API_TOKEN_VALUE", "*token*, any case"],
+    ["aws.secret.access.key", "a secret inside the name"],
+    ["ssl.keystore.password.file.path", "a password inside the name"],
+    ["gateway.api-key", "an API key"],
+    ["ssl.private.key", "a private key"],
+    ["basic.auth.credentials", "credentials"],
   ])("treats %s as a credential (%s)", (key) => {
     expect(isCredentialKey(key)).toBe(true);
   });
@@ -46,8 +51,8 @@ describe("secrets: keys that carry credentials by name", () => {
     "connection.user",
     "header.separator",
     "errors.deadletterqueue.context.headers.enable",
-    "password.encoder.iterations",
-    "secret.rotation.days",
+    "key.converter",
+    "value.converter.schemas.enable",
     "topics",
   ])("leaves %s plain", (key) => {
     expect(isCredentialKey(key)).toBe(false);
