@@ -1,8 +1,15 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { connectorPolicies } from "./connectors";
-import { kafkaPolicies } from "./kafka";
-import { kubernetesPolicies } from "./kubernetes";
-import { stackPolicies } from "./stack";
+import { httpSinkHttpsOnly, httpSinkNoPlaintextCredentials } from "./connectors/credentials";
+import { connectorNoPayloadLogging, httpSinkErrorHandling } from "./connectors/errorHandling";
+import { httpSinkRetries } from "./connectors/retries";
+import { httpSinkEgressRateLimit, httpSinkTasksMax } from "./connectors/throughput";
+import { connectorDeadLetterTopicDeclared, connectorTopicsDeclared } from "./connectors/topics";
+import { kafkaTopicReplication, kafkaTopicRetention } from "./kafka/durability";
+import { connectInternalTopicsCompacted } from "./kafka/internalTopics";
+import { k8sHighAvailability } from "./kubernetes/availability";
+import { k8sImagePinned, k8sPodSecurity, k8sProbesAndResources } from "./kubernetes/hygiene";
+import { connectRestNetworkPolicy } from "./kubernetes/networkPolicy";
+import { restProxyRateLimit } from "./kubernetes/rateLimit";
 
 export const PACK_NAME = "tracking-pipeline";
 
@@ -12,10 +19,27 @@ export const PACK_NAME = "tracking-pipeline";
  */
 export const DEFAULT_ENFORCEMENT: EnforcementLevel = "mandatory";
 
-/** Every policy of the pack, in the order the README lists them. */
+/**
+ * Every policy of the pack, in the order the README lists them (the order the engine reports
+ * in): the resource policies, by domain, then the stack policies.
+ */
 export const policies: Policies = [
-  ...connectorPolicies,
-  ...kafkaPolicies,
-  ...kubernetesPolicies,
-  ...stackPolicies,
+  httpSinkRetries,
+  httpSinkErrorHandling,
+  connectorNoPayloadLogging,
+  httpSinkTasksMax,
+  httpSinkNoPlaintextCredentials,
+  httpSinkHttpsOnly,
+  kafkaTopicReplication,
+  kafkaTopicRetention,
+  k8sPodSecurity,
+  k8sImagePinned,
+  k8sProbesAndResources,
+  httpSinkEgressRateLimit,
+  connectorTopicsDeclared,
+  connectorDeadLetterTopicDeclared,
+  connectInternalTopicsCompacted,
+  restProxyRateLimit,
+  k8sHighAvailability,
+  connectRestNetworkPolicy,
 ];

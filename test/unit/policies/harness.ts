@@ -230,3 +230,21 @@ export function edit<P extends object>(
   change(props);
   return { ...resource, props };
 }
+
+/** A case for `reportsEach`: what it reports, the fixture, the one change, the one message. */
+export type Case<P extends object> = [
+  title: string,
+  resource: FakeResource<P>,
+  change: (props: P) => void,
+  message: string,
+];
+
+/** One test per case: the policy reports exactly the case's message on the changed fixture. */
+export function reportsEach<P extends object>(
+  policy: ResourceValidationPolicy,
+  cases: readonly Case<P>[],
+): void {
+  it.each(cases)("reports %s", async (_, resource, change, message) => {
+    expect(await messages(policy, edit(resource, change))).toEqual([message]);
+  });
+}

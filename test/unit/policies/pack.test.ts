@@ -3,9 +3,9 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../../policies/pack";
-import { CONNECTOR_TYPE } from "../../../policies/util";
-import { CONNECTOR_TYPE_TOKEN } from "../../../providers/connect/connector";
 import { ROOT } from "../mocks";
+import { safeStack } from "./fixtures";
+import { runPack } from "./harness";
 
 const POLICIES_DIR = path.join(ROOT, "policies");
 const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
@@ -69,8 +69,8 @@ describe("the policy pack", () => {
     }
   });
 
-  it("matches connectors by the provider's type token", () => {
-    expect(CONNECTOR_TYPE).toBe(CONNECTOR_TYPE_TOKEN);
+  it.each(policies.map((p) => [p.name, p] as const))("%s passes the safe stack", async (_, p) => {
+    expect(await runPack([p], safeStack)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { kafkaTopicReplication, kafkaTopicRetention } from "../../../policies/kafka";
-import { analyticsDlq, confluentSink, connectOffsets, trackingTopic } from "./fixtures";
-import { edit, messages } from "./harness";
+import { kafkaTopicReplication, kafkaTopicRetention } from "../../../../policies/kafka/durability";
+import { analyticsDlq, confluentSink, connectOffsets, trackingTopic } from "../fixtures";
+import { edit, messages, reportsEach } from "../harness";
 
 describe("kafka-topic-replication", () => {
   it("passes topics with 3 replicas and min.insync.replicas 2", async () => {
@@ -10,33 +10,32 @@ describe("kafka-topic-replication", () => {
     expect(await messages(kafkaTopicReplication, confluentSink)).toEqual([]);
   });
 
-  it("reports a replication factor below the minimum", async () => {
-    const topic = edit(trackingTopic, (p) => (p.replicationFactor = 2));
-    expect(await messages(kafkaTopicReplication, topic)).toEqual([
+  reportsEach(kafkaTopicReplication, [
+    [
+      "a replication factor below the minimum",
+      trackingTopic,
+      (p) => (p.replicationFactor = 2),
       "`replicationFactor` is 2 on topic prod.tracking; it must be at least 3, or losing a broker loses events.",
-    ]);
-  });
-
-  it("reports min.insync.replicas below the minimum", async () => {
-    const topic = edit(trackingTopic, (p) => (p.config!["min.insync.replicas"] = "1"));
-    expect(await messages(kafkaTopicReplication, topic)).toEqual([
+    ],
+    [
+      "min.insync.replicas below the minimum",
+      trackingTopic,
+      (p) => (p.config!["min.insync.replicas"] = "1"),
       "`min.insync.replicas` is 1 on topic prod.tracking; it must be at least 2, or an acknowledged event can live on a single broker.",
-    ]);
-  });
-
-  it("reports min.insync.replicas left at the broker default", async () => {
-    const topic = edit(trackingTopic, (p) => delete p.config!["min.insync.replicas"]);
-    expect(await messages(kafkaTopicReplication, topic)).toEqual([
+    ],
+    [
+      "min.insync.replicas left at the broker default",
+      trackingTopic,
+      (p) => delete p.config!["min.insync.replicas"],
       "`min.insync.replicas` is unset (broker default 1) on topic prod.tracking; it must be at least 2, or an acknowledged event can live on a single broker.",
-    ]);
-  });
-
-  it("reports min.insync.replicas equal to the replication factor", async () => {
-    const topic = edit(trackingTopic, (p) => (p.config!["min.insync.replicas"] = "3"));
-    expect(await messages(kafkaTopicReplication, topic)).toEqual([
+    ],
+    [
+      "min.insync.replicas equal to the replication factor",
+      trackingTopic,
+      (p) => (p.config!["min.insync.replicas"] = "3"),
       "`min.insync.replicas` is 3 on topic prod.tracking with `replicationFactor` 3; it must be at most 2, or one broker down stops every write.",
-    ]);
-  });
+    ],
+  ]);
 
   it("reports min.insync.replicas above the replication factor even where equal is allowed", async () => {
     const topic = edit(trackingTopic, (p) => (p.config!["min.insync.replicas"] = "4"));

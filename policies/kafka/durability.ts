@@ -1,24 +1,9 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asString, parseInteger, Props, settings, shown, stringMap, TYPES } from "./util";
+import { resourcePolicy, shown } from "../policy";
+import { parseInteger } from "../read";
+import { flag, integer, settings } from "../settings";
+import { topicOf } from "./resources";
 
-interface Topic {
-  readonly name: string;
-  readonly replicationFactor: number | undefined;
-  readonly config: Record<string, string>;
-}
-
-function topicOf(type: string, props: Props, resourceName: string): Topic | undefined {
-  if (type !== TYPES.topic) return undefined;
-  return {
-    name: asString(props.name) ?? resourceName,
-    replicationFactor: parseInteger(asString(props.replicationFactor)),
-    config: stringMap(props.config),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// kafka-topic-replication
-// ---------------------------------------------------------------------------------------------
+// The durability of each Kafka topic: its replicas, and how long it keeps undelivered events.
 
 interface ReplicationConfig {
   minReplicationFactor: number;
@@ -27,41 +12,27 @@ interface ReplicationConfig {
 }
 
 const replicationSettings = settings<ReplicationConfig>({
-  minReplicationFactor: {
-    type: "integer",
-    minimum: 1,
-    default: 3,
-    description: "Fewest replicas of each partition.",
-  },
-  minInsyncReplicas: {
-    type: "integer",
-    minimum: 1,
-    default: 2,
-    description: "Lowest `min.insync.replicas`.",
-  },
-  allowMinInsyncEqualToReplicationFactor: {
-    type: "boolean",
-    default: false,
-    description:
-      "Whether `min.insync.replicas` may equal the replication factor (one broker down then stops writes).",
-  },
+  minReplicationFactor: integer(3, 1, "Fewest replicas of each partition."),
+  minInsyncReplicas: integer(2, 1, "Lowest `min.insync.replicas`."),
+  allowMinInsyncEqualToReplicationFactor: flag(
+    false,
+    "Whether `min.insync.replicas` may equal the replication factor (one broker down then stops writes).",
+  ),
 });
 
-export const kafkaTopicReplication: ResourceValidationPolicy = {
+export const kafkaTopicReplication = resourcePolicy({
   name: "kafka-topic-replication",
   description:
     "Checks that Kafka topics are replicated and that `min.insync.replicas` both protects acknowledged events and leaves room for one broker to be down.",
-  configSchema: replicationSettings.schema,
-  validateResource: (args, reportViolation) => {
-    const topic = topicOf(args.type, args.props, args.name);
-    if (!topic) return;
-    const c = replicationSettings.read(args);
+  settings: replicationSettings,
+  recognise: topicOf,
+  validate: (topic, c, reportViolation) => {
     const rf = topic.replicationFactor;
     const rfTooLow = rf === undefined || rf < c.minReplicationFactor;
 
     if (rfTooLow) {
       reportViolation(
-        `\`replicationFactor\` is ${shown(args.props.replicationFactor)} on topic ${topic.name}; ` +
+        `\`replicationFactor\` is ${shown(topic.declaredReplicationFactor)} on topic ${topic.name}; ` +
           `it must be at least ${c.minReplicationFactor}, or losing a broker loses events.`,
       );
     }
@@ -85,11 +56,7 @@ export const kafkaTopicReplication: ResourceValidationPolicy = {
       }
     }
   },
-};
-
-// ---------------------------------------------------------------------------------------------
-// kafka-topic-retention
-// ---------------------------------------------------------------------------------------------
+});
 
 interface RetentionConfig {
   minRetentionMs: number;
@@ -97,36 +64,30 @@ interface RetentionConfig {
 }
 
 const retentionSettings = settings<RetentionConfig>({
-  minRetentionMs: {
-    type: "integer",
-    minimum: 0,
-    default: 86_400_000,
-    description:
-      "Shortest `retention.ms`: how long a provider may be down before undelivered events are deleted.",
-  },
-  maxRetentionMs: {
-    type: "integer",
-    minimum: 0,
-    default: 2_678_400_000,
-    description:
-      "Longest `retention.ms`: tracking data is personal data, kept no longer than needed.",
-  },
+  minRetentionMs: integer(
+    86_400_000,
+    0,
+    "Shortest `retention.ms`: how long a provider may be down before undelivered events are deleted.",
+  ),
+  maxRetentionMs: integer(
+    2_678_400_000,
+    0,
+    "Longest `retention.ms`: tracking data is personal data, kept no longer than needed.",
+  ),
 });
 
 const BROKER_DEFAULT_RETENTION_MS = "604800000";
 
-export const kafkaTopicRetention: ResourceValidationPolicy = {
+export const kafkaTopicRetention = resourcePolicy({
   name: "kafka-topic-retention",
   description:
     "Checks that the `retention.ms` of deleting Kafka topics is long enough to outlast an outage and short enough for personal data.",
-  configSchema: retentionSettings.schema,
-  validateResource: (args, reportViolation) => {
-    const topic = topicOf(args.type, args.props, args.name);
-    if (!topic) return;
+  settings: retentionSettings,
+  recognise: topicOf,
+  validate: (topic, c, reportViolation) => {
     // Compacted-only topics keep the latest value per key; time retention does not apply.
     const cleanup = (topic.config["cleanup.policy"] ?? "delete").split(",").map((p) => p.trim());
     if (!cleanup.includes("delete")) return;
-    const c = retentionSettings.read(args);
     const text = topic.config["retention.ms"];
     const ms = parseInteger(text ?? BROKER_DEFAULT_RETENTION_MS);
     // -1 (keep forever) is below any minimum, and is reported as such.
@@ -138,6 +99,4 @@ export const kafkaTopicRetention: ResourceValidationPolicy = {
       );
     }
   },
-};
-
-export const kafkaPolicies = [kafkaTopicReplication, kafkaTopicRetention];
+});

@@ -3,9 +3,9 @@ import {
   k8sImagePinned,
   k8sPodSecurity,
   k8sProbesAndResources,
-} from "../../../policies/kubernetes";
-import { bridge, connect, firstContainer, restProxy, restProxyService } from "./fixtures";
-import { edit, messages, UNKNOWN } from "./harness";
+} from "../../../../policies/kubernetes/hygiene";
+import { bridge, connect, firstContainer, restProxy, restProxyService } from "../fixtures";
+import { edit, messages, UNKNOWN } from "../harness";
 
 describe("k8s-pod-security", () => {
   it("passes workloads that run as non-root without escalation", async () => {

@@ -1,35 +1,28 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { appliesTo, asRecord, at, settings, shown, workloadOf } from "./util";
+import { resourcePolicy, shown } from "../policy";
+import { asRecord, at } from "../read";
+import { flag, settings, strings } from "../settings";
+import { appliesTo, appNamesSetting, workloadOf } from "./workload";
 
-// Policies on one workload at a time (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods).
+// Policies on one workload at a time: how its pods run, what images they run, and whether the
+// cluster can schedule, probe and restart them.
 
-function containerLabel(name: string, init: boolean, workload: string): string {
-  return `${init ? "init container" : "container"} \`${name}\` of ${workload}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// k8s-pod-security
-// ---------------------------------------------------------------------------------------------
-
-export const k8sPodSecurity: ResourceValidationPolicy = {
+export const k8sPodSecurity = resourcePolicy({
   name: "k8s-pod-security",
   description:
     "Checks that workloads run as non-root, without privilege escalation, privileged containers or host namespaces.",
-  validateResource: (args, reportViolation) => {
-    const workload = workloadOf(args.type, args.props, args.name);
-    if (!workload) return;
-    const pod = workload.podSpec;
+  recognise: workloadOf,
+  validate: ({ label, podSpec: pod, containers }, _, reportViolation) => {
     for (const key of ["hostNetwork", "hostPID", "hostIPC"]) {
       if (pod[key] === true) {
         reportViolation(
-          `\`${key}\` is true on ${workload.label}; it must be false, or its pods share the node's namespaces.`,
+          `\`${key}\` is true on ${label}; it must be false, or its pods share the node's namespaces.`,
         );
       }
     }
     const podRunAsNonRoot = at(pod, ["securityContext", "runAsNonRoot"]);
-    for (const container of workload.containers) {
+    for (const container of containers) {
       const security = asRecord(container.props.securityContext) ?? {};
-      const where = containerLabel(container.name, container.init, workload.label);
+      const where = container.label;
       const runAsNonRoot = security.runAsNonRoot ?? podRunAsNonRoot;
       if (runAsNonRoot !== true) {
         reportViolation(
@@ -50,11 +43,7 @@ export const k8sPodSecurity: ResourceValidationPolicy = {
       }
     }
   },
-};
-
-// ---------------------------------------------------------------------------------------------
-// k8s-image-pinned
-// ---------------------------------------------------------------------------------------------
+});
 
 interface ImageConfig {
   mutableTags: string[];
@@ -62,17 +51,8 @@ interface ImageConfig {
 }
 
 const imageSettings = settings<ImageConfig>({
-  mutableTags: {
-    type: "array",
-    items: { type: "string" },
-    default: ["latest"],
-    description: "Tags that move and so pin nothing.",
-  },
-  requireDigest: {
-    type: "boolean",
-    default: false,
-    description: "Whether every image must be pinned by digest (`@sha256:...`).",
-  },
+  mutableTags: strings(["latest"], "Tags that move and so pin nothing."),
+  requireDigest: flag(false, "Whether every image must be pinned by digest (`@sha256:...`)."),
 });
 
 /** The tag and digest of an image reference; a registry port (`host:5000/x`) is not a tag. */
@@ -85,17 +65,14 @@ export function imageReference(image: string): { tag?: string; digest?: string }
   return { tag, digest };
 }
 
-export const k8sImagePinned: ResourceValidationPolicy = {
+export const k8sImagePinned = resourcePolicy({
   name: "k8s-image-pinned",
   description:
     "Checks that every container image is pinned by a fixed tag or a digest, so that a rollout runs what was reviewed.",
-  configSchema: imageSettings.schema,
-  validateResource: (args, reportViolation) => {
-    const workload = workloadOf(args.type, args.props, args.name);
-    if (!workload) return;
-    const c = imageSettings.read(args);
+  settings: imageSettings,
+  recognise: workloadOf,
+  validate: (workload, c, reportViolation) => {
     for (const container of workload.containers) {
-      const where = containerLabel(container.name, container.init, workload.label);
       const image = container.image;
       // Unknown during preview: an image built in this update, referenced by its new digest.
       if (image === undefined) continue;
@@ -107,28 +84,19 @@ export const k8sImagePinned: ResourceValidationPolicy = {
       if (c.requireDigest || tag === undefined || c.mutableTags.includes(tag)) {
         const found = image === "" ? "unset" : JSON.stringify(image);
         reportViolation(
-          `\`image\` is ${found} on ${where}; ${rule}, or each node may run a different build.`,
+          `\`image\` is ${found} on ${container.label}; ${rule}, or each node may run a different build.`,
         );
       }
     }
   },
-};
-
-// ---------------------------------------------------------------------------------------------
-// k8s-probes-and-resources
-// ---------------------------------------------------------------------------------------------
+});
 
 interface ProbesConfig {
   appNames: string[];
 }
 
 const probesSettings = settings<ProbesConfig>({
-  appNames: {
-    type: "array",
-    items: { type: "string" },
-    default: ["rest-proxy", "kafka-connect"],
-    description: "`app.kubernetes.io/name` of the workloads to check; empty checks every workload.",
-  },
+  appNames: appNamesSetting(["rest-proxy", "kafka-connect"]),
 });
 
 const REQUIRED_SETTINGS: readonly [path: string[], reason: string][] = [
@@ -139,27 +107,23 @@ const REQUIRED_SETTINGS: readonly [path: string[], reason: string][] = [
   [["resources", "limits", "memory"], "or one leaking pod can starve the node"],
 ];
 
-export const k8sProbesAndResources: ResourceValidationPolicy = {
+export const k8sProbesAndResources = resourcePolicy({
   name: "k8s-probes-and-resources",
   description:
     "Checks that the REST Proxy and Connect containers have readiness and liveness probes, CPU and memory requests and a memory limit.",
-  configSchema: probesSettings.schema,
-  validateResource: (args, reportViolation) => {
-    const workload = workloadOf(args.type, args.props, args.name);
-    if (!workload) return;
-    const c = probesSettings.read(args);
+  settings: probesSettings,
+  recognise: workloadOf,
+  validate: (workload, c, reportViolation) => {
     if (!appliesTo(workload, c.appNames)) return;
     for (const container of workload.containers) {
       if (container.init) continue;
       for (const [path, reason] of REQUIRED_SETTINGS) {
         if (at(container.props, path) === undefined) {
           reportViolation(
-            `\`${path.join(".")}\` is unset on ${containerLabel(container.name, false, workload.label)}; it must be set, ${reason}.`,
+            `\`${path.join(".")}\` is unset on ${container.label}; it must be set, ${reason}.`,
           );
         }
       }
     }
   },
-};
-
-export const kubernetesPolicies = [k8sPodSecurity, k8sImagePinned, k8sProbesAndResources];
+});
