@@ -19,7 +19,7 @@ module.exports = {
       setupFilesAfterEnv: ["<rootDir>/test/integration/timeouts.ts"],
     },
     {
-      // The real Pulumi engine (scripts/toolchain.ts) on the local platform.
+      // The real Pulumi engine (scripts/toolchain/index.ts) on the local platform.
       displayName: "e2e",
       testEnvironment: "node",
       transform: { "^.+\\.ts$": tsJest },
