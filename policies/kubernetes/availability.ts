@@ -2,10 +2,11 @@ import { PolicyResource } from "@pulumi/policy";
 import { shown, stackPolicyFor } from "../policy";
 import { asString, at, parseInteger } from "../read";
 import { integer, settings } from "../settings";
-import { metadataName, selectingPods } from "./selection";
-import { appliesTo, appNamesSetting, K8S_TYPES, workloadOf } from "./workload";
+import { metadataName, metadataNamespace, sameNamespace, selectingPods } from "./selection";
+import { appliesTo, appNamesSetting, K8S_TYPES, Workload, workloadOf } from "./workload";
 
-// k8s-high-availability: enough replicas, and a PodDisruptionBudget that still lets nodes drain.
+// k8s-high-availability: enough replicas (declared, or the floor of the autoscaler that sets them),
+// and a PodDisruptionBudget that still lets nodes drain.
 
 interface AvailabilityConfig {
   appNames: string[];
@@ -18,6 +19,21 @@ const availabilitySettings = settings<AvailabilityConfig>({
 });
 
 const REPLICATED_TYPES: readonly string[] = [K8S_TYPES.deployment, K8S_TYPES.statefulSet];
+
+/** The HorizontalPodAutoscaler that scales a workload, if one does: its `minReplicas` then rules. */
+function autoscalerOf(
+  resources: readonly PolicyResource[],
+  workload: Workload,
+): PolicyResource | undefined {
+  const autoscalers: readonly string[] = K8S_TYPES.autoscalers;
+  return resources.find(
+    (r) =>
+      autoscalers.includes(r.type) &&
+      sameNamespace(metadataNamespace(r), workload.namespace) &&
+      asString(at(r.props, ["spec", "scaleTargetRef", "kind"])) === workload.kind &&
+      asString(at(r.props, ["spec", "scaleTargetRef", "name"])) === workload.name,
+  );
+}
 
 /** Why a PodDisruptionBudget allows no voluntary eviction at all, if it does not. */
 function blocksEvictions(pdb: PolicyResource, replicas: number): string | undefined {
@@ -42,12 +58,17 @@ export const k8sHighAvailability = stackPolicyFor({
   applies: (workload, c, resource) =>
     REPLICATED_TYPES.includes(resource.type) && appliesTo(workload, c.appNames),
   validate: ({ found: workload, resource, resources, config: c }, reportViolation) => {
-    const replicas = parseInteger(asString(workload.replicas) ?? "1");
+    const autoscaler = autoscalerOf(resources, workload);
+    const declared = autoscaler ? at(autoscaler.props, ["spec", "minReplicas"]) : workload.replicas;
+    const replicas = parseInteger(asString(declared) ?? "1");
     if (replicas === undefined || replicas < c.minReplicas) {
+      const found = shown(declared, "Kubernetes default 1");
       reportViolation(
-        `\`spec.replicas\` is ${shown(workload.replicas, "Kubernetes default 1")} on ${workload.label}; ` +
+        (autoscaler
+          ? `\`minReplicas\` is ${found} on HorizontalPodAutoscaler ${metadataName(autoscaler)}, which scales ${workload.label}; `
+          : `\`spec.replicas\` is ${found} on ${workload.label}; `) +
           `it must be at least ${c.minReplicas}, or a node drain or one crash takes it offline.`,
-        resource.urn,
+        autoscaler?.urn ?? resource.urn,
       );
     }
     const budgets = selectingPods(resources, workload, {

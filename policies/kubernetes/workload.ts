@@ -11,6 +11,10 @@ export const K8S_TYPES = {
   podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  autoscalers: [
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+  ],
 } as const;
 
 /** Where each workload type keeps its pod template. */
@@ -42,6 +46,8 @@ export interface Container {
 export interface Workload {
   /** The kind and name, for messages: `Deployment tracking-connect`. */
   readonly label: string;
+  /** `Deployment`, `StatefulSet`, ...: what a `scaleTargetRef` names. */
+  readonly kind: string;
   readonly name: string;
   readonly namespace: string | undefined;
   /** `app.kubernetes.io/name` of the object, else of its pods. */
@@ -79,13 +85,15 @@ export function workloadOf(type: string, props: Props, resourceName: string): Wo
   const podSpec = asRecord(template?.spec) ?? {};
   const podLabels = stringMap(at(template, ["metadata", "labels"]));
   const name = asString(at(props, ["metadata", "name"])) ?? resourceName;
-  const label = `${type.slice(type.lastIndexOf(":") + 1)} ${name}`;
+  const kind = type.slice(type.lastIndexOf(":") + 1);
+  const label = `${kind} ${name}`;
   const containers = [
     ...asArray(podSpec.initContainers).map((c) => [c, true] as const),
     ...asArray(podSpec.containers).map((c) => [c, false] as const),
   ].map(([c, init]) => containerOf(c, init, label));
   return {
     label,
+    kind,
     name,
     namespace: ifKnown(() => asString(at(props, ["metadata", "namespace"]))),
     appName:

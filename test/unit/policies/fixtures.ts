@@ -295,6 +295,22 @@ export const connectNetworkPolicy: FakeResource<Unwrap<k8s.networking.v1.Network
   },
 };
 
+/** An autoscaler of the REST Proxy, for the tests of stacks that leave replicas to one. */
+export const restProxyAutoscaler: FakeResource<
+  Unwrap<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>
+> = {
+  type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  name: "tracking-rest-proxy-hpa",
+  props: {
+    metadata: { name: "tracking-rest-proxy", namespace: "tracking" },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "tracking-rest-proxy" },
+      minReplicas: 3,
+      maxReplicas: 6,
+    },
+  },
+};
+
 /** The whole safe stack. */
 export const safeStack: readonly FakeResource[] = [
   confluentSink,
