@@ -88,6 +88,30 @@ async function connectorConfig(): Promise<Record<string, string> | undefined> {
   return answer.status === 200 ? answer.data : undefined;
 }
 
+/** Committed offsets of the sink's consumer group, by `topic/partition`. */
+async function committedOffsets(): Promise<Map<string, number>> {
+  const answer = await axios.get<{
+    offsets: {
+      partition: { kafka_topic: string; kafka_partition: number };
+      offset: { kafka_offset: number } | null;
+    }[];
+  }>(`${e.connectUrl}/connectors/${connectorName}/offsets`);
+  const out = new Map<string, number>();
+  for (const o of answer.data.offsets) {
+    if (o.offset)
+      out.set(`${o.partition.kafka_topic}/${o.partition.kafka_partition}`, o.offset.kafka_offset);
+  }
+  return out;
+}
+
+async function connectorState(): Promise<string | undefined> {
+  const answer = await axios.get<{ connector: { state: string } }>(
+    `${e.connectUrl}/connectors/${connectorName}/status`,
+    { validateStatus: () => true },
+  );
+  return answer.status === 200 ? answer.data.connector.state : undefined;
+}
+
 async function topics(): Promise<string[]> {
   const answer = await axios.get<{ data: { topic_name: string }[] }>(
     `${e.restProxyUrl}/v3/clusters/${e.clusterId}/topics`,
@@ -109,7 +133,8 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
   });
 
   afterAll(async () => {
-    // Whatever happened above, leave no connector or topic behind.
+    // Whatever happened above, leave no connector or topic behind, protected or not.
+    if (env) await pulumi(env, withStack(["state", "unprotect", "--all", "--yes"]));
     if (env) await pulumi(env, withStack(["destroy", "--yes"]));
     if (env) await pulumi(env, withStack(["stack", "rm", "--yes", "--force"]));
     rmSync(CONFIG_FILE, { force: true });
@@ -126,11 +151,20 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     await pulumiOk(env, withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]));
     const outputs = JSON.parse(
       (await pulumiOk(env, withStack(["stack", "output", "--json"]))).stdout,
-    ) as { connectorNames: string[]; topicNames: string[]; restProxyEndpoint: string };
+    ) as {
+      connectorNames: string[];
+      topicNames: string[];
+      restProxyEndpoint: string;
+      connectors: Record<string, { name: string; state: string; tasks: string[] }>;
+    };
     expect(outputs).toMatchObject({
       connectorNames: [connectorName],
       topicNames: ["e2e.tracking"],
       restProxyEndpoint: e.restProxyUrl,
+    });
+    // "Is my pipeline running?" from `pulumi stack output` alone.
+    expect(outputs.connectors).toEqual({
+      receiver: { name: connectorName, state: "RUNNING", tasks: ["0:RUNNING", "1:RUNNING"] },
     });
     const batch = events(`${path}-up`, 300);
     await send(batch);
@@ -158,6 +192,44 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     expect(report.missing).toEqual([]);
   });
 
+  it("moves the Connect endpoint in place: the connector keeps running with its offsets", async () => {
+    const before = await committedOffsets();
+    expect(before.size).toBeGreaterThan(0);
+    // The same workers under another name and with a trailing slash: never a delete.
+    const moved = `${e.connectUrl.replace("127.0.0.1", "localhost")}/`;
+    writeStackConfig((config) => {
+      config.connectUrl = moved;
+      // As the step before left it, so that the endpoint is the only change.
+      (config.destinations as { batching: { maxSize: number } }[])[0].batching.maxSize = 20;
+    });
+    const during = events(`${path}-moved`, 300);
+    const sending = send(during);
+    const result = await pulumiOk(
+      env,
+      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+    );
+    await sending;
+    expect(text(result)).toMatch(/~ 1 updated/);
+    expect(text(result)).not.toMatch(/deleted|replaced|created/);
+    expect(await connectorState()).toBe("RUNNING");
+    const after = await committedOffsets();
+    for (const [partition, offset] of before) {
+      expect({ partition, offset: after.get(partition) ?? -1 }).toEqual({
+        partition,
+        offset: expect.any(Number),
+      });
+      expect(after.get(partition)!).toBeGreaterThanOrEqual(offset);
+    }
+    const later = events(`${path}-moved-after`, 100);
+    await send(later);
+    const report = await receiver.waitForIds([...during, ...later].map((ev) => ev.id));
+    expect(report.missing).toEqual([]);
+    const outputs = JSON.parse(
+      (await pulumiOk(env, withStack(["stack", "output", "--json"]))).stdout,
+    ) as { connectEndpoint: string };
+    expect(outputs.connectEndpoint).toBe(moved);
+  });
+
   it("finds no change on refresh", async () => {
     await pulumiOk(env, withStack(["refresh", "--yes"]));
     await pulumiOk(env, withStack(["preview", "--expect-no-changes"]));
@@ -176,6 +248,73 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     expect(result.code).not.toBe(0);
     expect(text(result)).toMatch(/tracking-receiver-connector/);
     expect(text(result)).toMatch(/max\.retries/);
+  });
+
+  it("stops a misspelt setting at preview, naming the closest known key", async () => {
+    writeStackConfig((config) => {
+      config.topicPartiton = 3;
+      (config.destinations as { batching: Record<string, unknown> }[])[0].batching.seperator = ";";
+    });
+    const result = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
+    expect(result.code).not.toBe(0);
+    expect(text(result)).toContain(
+      "tracking-pipeline:topicPartiton: unknown setting; did you mean `topicPartitions`?",
+    );
+    expect(text(result)).toContain(
+      "tracking-pipeline:destinations[0].batching.seperator: unknown setting; did you mean `separator`?",
+    );
+  });
+
+  it("stops a missing secret at preview with one clean message", async () => {
+    writeStackConfig((config) => {
+      (config.destinations as { secretHeaders: Record<string, string> }[])[0].secretHeaders = {
+        "X-Api-Key": "e2eMissingKey",
+      };
+    });
+    const result = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
+    expect(result.code).not.toBe(0);
+    const output = text(result);
+    const mentions = output.split('"e2eMissingKey"').length - 1;
+    expect({
+      mentions,
+      noise: /__pulum\w*ResourceError|\bat \S+ \(|\[Object|\{\s*$/m.test(output),
+    }).toEqual({
+      mentions: 1,
+      noise: false,
+    });
+    expect(output).toContain("pulumi config set --secret e2eMissingKey");
+  });
+
+  it("refuses to plan the deletion of protected topics on an environment rename", async () => {
+    writeStackConfig((config) => (config.protectTopics = true));
+    await pulumiOk(env, withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]));
+    try {
+      writeStackConfig((config) => {
+        config.protectTopics = true;
+        config.environment = "e2e-renamed";
+      });
+      const renamed = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
+      expect(renamed.code).not.toBe(0);
+      for (const topic of ["e2e.tracking", "e2e.receiver.dlq"]) {
+        expect(text(renamed)).toMatch(
+          new RegExp(
+            `Topic::tracking-topics-${topic.replace(".", "\\.")}" cannot be deleted\\s+because it is protected`,
+          ),
+        );
+      }
+      const destroy = await pulumi(env, withStack(["destroy", "--preview-only"]));
+      expect(destroy.code).not.toBe(0);
+      expect(text(destroy)).toMatch(/cannot be deleted\s+because it is protected/);
+      // Nothing was touched: the topics are there and the connector still runs.
+      expect((await topics()).filter((t) => t.startsWith("e2e."))).toEqual(
+        expect.arrayContaining(["e2e.tracking", "e2e.receiver.dlq"]),
+      );
+      expect(await connectorState()).toBe("RUNNING");
+    } finally {
+      // A throw-away stack turns protection off again, so that the destroy below can run.
+      writeStackConfig();
+      await pulumiOk(env, withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]));
+    }
   });
 
   it("stops an unsafe config at preview, naming the policy", async () => {
