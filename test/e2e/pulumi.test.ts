@@ -80,6 +80,17 @@ async function send(batch: readonly { id: string }[]) {
   }
 }
 
+/** `pulumi up` while `batch` is being POSTed, so that events flow during the change. */
+async function upWhileSending(batch: readonly { id: string }[]): Promise<PulumiResult> {
+  const sending = send(batch);
+  const result = await pulumiOk(
+    env,
+    withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+  );
+  await sending;
+  return result;
+}
+
 async function connectorConfig(): Promise<Record<string, string> | undefined> {
   const answer = await axios.get<Record<string, string>>(
     `${e.connectUrl}/connectors/${connectorName}/config`,
@@ -177,12 +188,7 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
       (config.destinations as { batching: { maxSize: number } }[])[0].batching.maxSize = 20;
     });
     const before = events(`${path}-during`, 400);
-    const sending = send(before);
-    const result = await pulumiOk(
-      env,
-      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
-    );
-    await sending;
+    const result = await upWhileSending(before);
     expect(text(result)).toMatch(/~ 1 updated/);
     expect(text(result)).not.toMatch(/replaced/);
     expect((await connectorConfig())?.["batch.max.size"]).toBe("20");
@@ -203,12 +209,7 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
       (config.destinations as { batching: { maxSize: number } }[])[0].batching.maxSize = 20;
     });
     const during = events(`${path}-moved`, 300);
-    const sending = send(during);
-    const result = await pulumiOk(
-      env,
-      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
-    );
-    await sending;
+    const result = await upWhileSending(during);
     expect(text(result)).toMatch(/~ 1 updated/);
     expect(text(result)).not.toMatch(/deleted|replaced|created/);
     expect(await connectorState()).toBe("RUNNING");
