@@ -9,7 +9,8 @@ import { isRecord, readJson } from "./common";
  * outputs exist; nothing then runs `go` or touches the network.
  */
 
-export type PartName = "pulumi" | "language-nodejs" | "shims" | "kafka" | "kubernetes";
+export type PartName =
+  "pulumi" | "language-nodejs" | "shims" | "kafka" | "kubernetes" | "etcd" | "kube-server";
 export type Outcome = "built" | "cached" | "found" | "skipped";
 
 export interface PartResult {

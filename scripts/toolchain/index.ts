@@ -8,6 +8,7 @@
  *   tsx scripts/toolchain/index.ts                 build or reuse, then print the environment
  *   tsx scripts/toolchain/index.ts --print-env     only the `export` lines (for `eval "$(...)"`)
  *   tsx scripts/toolchain/index.ts --with-kubernetes   also build the kubernetes plugin (long)
+ *   tsx scripts/toolchain/index.ts --with-kube-server  also build etcd and kube-apiserver (long)
  *
  * Each part has its own file in parts/; our Go sources sit beside them (language-nodejs/,
  * kafka-provider/). See scripts/TOOLCHAIN.md.
@@ -23,6 +24,7 @@ import { exportLines } from "./env";
 import { partCli } from "./parts/cli";
 import { partKafka } from "./parts/kafka";
 import { partKubernetes } from "./parts/kubernetes";
+import { partEtcd, partKubeServer } from "./parts/kubeServer";
 import { partLanguageHost } from "./parts/languageHost";
 import { partShims } from "./parts/shims";
 import { reportedVersion, which } from "./run";
@@ -31,6 +33,7 @@ interface Flags {
   cache?: string;
   force: boolean;
   withKubernetes: boolean;
+  withKubeServer: boolean;
   printEnv: boolean;
 }
 
@@ -90,6 +93,10 @@ async function main(flags: Flags): Promise<void> {
   }
   await step(partKafka(ctx));
   if (flags.withKubernetes) await step(partKubernetes(ctx));
+  if (flags.withKubeServer) {
+    await step(partEtcd(ctx));
+    await step(partKubeServer(ctx));
+  }
 
   const exports = exportLines({
     binDir,
@@ -122,6 +129,11 @@ const program = new Command()
   )
   .option("--force", "rebuild every part even when the cache has it", false)
   .option("--with-kubernetes", "also build the kubernetes resource plugin (long build)", false)
+  .option(
+    "--with-kube-server",
+    "also build etcd, kube-apiserver and kube-controller-manager for the platform (long build)",
+    false,
+  )
   .option("--print-env", "print only the export lines, for eval", false)
   .action(async (opts: Flags) => {
     try {
