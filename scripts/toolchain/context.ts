@@ -25,8 +25,6 @@ import { formatElapsed } from "./progress";
 import { run } from "./run";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-/** This folder: our Go sources live beside the TypeScript that builds them. */
-export const SOURCES = __dirname;
 export const CLI_MODULE = "github.com/pulumi/pulumi/pkg/v3";
 export const SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3";
 export const VERSION_VAR = `${SDK_MODULE}/go/common/version.Version`;
@@ -42,6 +40,8 @@ export interface Context {
   layout: Layout;
   versions: Versions;
   force: boolean;
+  /** The folder of upstream source trees the module proxy does not serve (see sources.ts). */
+  thirdParty: string;
   /** The `pulumi` to run `plugin install` with. */
   cli: string;
   cliReplaces: string[];

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { ToolchainError, isRecord, sha256 } from "./common";
+import { ToolchainError, isRecord } from "./common";
 import { RunOptions, run, which } from "./run";
 
 /** Go's environment for every build: no cgo, no other Go toolchain, our PULUMI_HOME. */
@@ -28,10 +27,19 @@ export async function goModDownload(
   version: string,
   opts: RunOptions & { log: string },
 ): Promise<{ dir: string; goMod: string }> {
-  const out = await run("go", ["mod", "download", "-json", `${mod}@${version}`], {
-    ...opts,
-    log: undefined,
-  });
+  let out: string;
+  try {
+    out = await run("go", ["mod", "download", "-json", `${mod}@${version}`], {
+      ...opts,
+      log: undefined,
+    });
+  } catch (err) {
+    // `go mod download -json` exits 1 with the reason in the JSON's Error field.
+    const text = err instanceof Error ? err.message : String(err);
+    const why = /"Error": "([^"\\]*)/.exec(text)?.[1] ?? text;
+    fs.appendFileSync(opts.log, `${text}\n`);
+    throw new ToolchainError(`could not download ${mod}@${version}: ${why}`);
+  }
   fs.appendFileSync(opts.log, out);
   const info = JSON.parse(out) as unknown;
   if (!isRecord(info) || typeof info.Dir !== "string" || typeof info.GoMod !== "string") {
@@ -87,16 +95,4 @@ export function goModText(m: GoModule, goVersion: string): string {
 /** The `go` line of a go.mod (the wrapper must not ask for less than its dependencies). */
 export function goDirective(goModText: string): string {
   return /^go\s+(\S+)/m.exec(goModText)?.[1] ?? "1.25";
-}
-
-/** Our Go sources in a folder (its `.go` files, sorted) and a hash of their names and text. */
-export function goSources(dir: string): { files: string[]; hash: string } {
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
-    .sort()
-    .map((f) => path.join(dir, f));
-  if (files.length === 0) throw new ToolchainError(`no Go sources in ${dir}`);
-  const parts = files.flatMap((f) => [path.basename(f), fs.readFileSync(f, "utf8")]);
-  return { files, hash: sha256(...parts) };
 }

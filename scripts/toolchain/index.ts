@@ -10,8 +10,11 @@
  *   tsx scripts/toolchain/index.ts --with-kubernetes   also build the kubernetes plugin (long)
  *   tsx scripts/toolchain/index.ts --with-kube-server  also build etcd and kube-apiserver (long)
  *
- * Each part has its own file in parts/; our Go sources sit beside them (language-nodejs/,
- * kafka-provider/). See scripts/TOOLCHAIN.md.
+ *   tsx scripts/toolchain/index.ts --third-party <dir>   where the upstream source trees are
+ *
+ * Each part has its own file in parts/. The language host and the kafka plugin are the upstream
+ * ones: from the Go module proxy where it serves them, else from the source trees in the
+ * third-party folder (sources.ts). See scripts/TOOLCHAIN.md.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -28,9 +31,11 @@ import { partEtcd, partKubeServer } from "./parts/kubeServer";
 import { partLanguageHost } from "./parts/languageHost";
 import { partShims } from "./parts/shims";
 import { reportedVersion, which } from "./run";
+import { THIRD_PARTY_ENV, thirdPartyRootFor } from "./sources";
 
 interface Flags {
   cache?: string;
+  thirdParty?: string;
   force: boolean;
   withKubernetes: boolean;
   withKubeServer: boolean;
@@ -60,6 +65,7 @@ async function main(flags: Flags): Promise<void> {
     layout,
     versions,
     force: flags.force,
+    thirdParty: thirdPartyRootFor(flags.thirdParty),
     cli: path.join(layout.bin, "pulumi"),
     cliReplaces: [],
     cliGoVersion: "1.25",
@@ -126,6 +132,10 @@ const program = new Command()
   .option(
     "--cache <dir>",
     "cache folder (default $TRACKING_TOOLCHAIN_CACHE or ~/.cache/tracking-pipeline/toolchain)",
+  )
+  .option(
+    "--third-party <dir>",
+    `folder of the upstream source trees, see its ORIGIN.md (default $${THIRD_PARTY_ENV} or ../shared/third_party beside the repository)`,
   )
   .option("--force", "rebuild every part even when the cache has it", false)
   .option("--with-kubernetes", "also build the kubernetes resource plugin (long build)", false)

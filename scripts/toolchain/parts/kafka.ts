@@ -1,43 +1,66 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PartResult, installedPlugin } from "../cache";
 import { sha256 } from "../common";
-import { Context, SDK_MODULE, SOURCES, buildPart, buildWrapper, installPlugin } from "../context";
-import { goSources } from "../go";
+import { Context, buildPart, installPlugin, progressFor } from "../context";
+import { goEnv, goModDownload } from "../go";
+import { run } from "../run";
+import { Upstream, resolveSource, sourceKey, writableCopy } from "../sources";
 
-/** Pinned so that a rebuild picks the same Kafka client. */
-const FRANZ_GO = {
-  "github.com/twmb/franz-go": "v1.22.3",
-  "github.com/twmb/franz-go/pkg/kadm": "v1.20.0",
-};
+export const KAFKA_MODULE = "github.com/pulumi/pulumi-kafka/provider/v3";
+/** The module root inside the third-party folder (see its ORIGIN.md). */
+export const KAFKA_TREE = "pulumi-kafka/provider";
 
-/** Our stand-in of the kafka resource plugin (`kafka-provider/`): the bridged one is not served. */
+/**
+ * The published kafka resource plugin (Mongey's Terraform provider through the Pulumi bridge), at
+ * the `pulumi.version` @pulumi/kafka asks for: from the Go module proxy, else from its source tree.
+ */
 export function partKafka(ctx: Context): Promise<PartResult> {
   const version = ctx.versions.kafka;
   const binary = path.join(ctx.layout.plugins, `kafka-${version}`, "pulumi-resource-kafka");
-  const sources = goSources(path.join(SOURCES, "kafka-provider"));
+  const up: Upstream = { module: KAFKA_MODULE, version: `v${version}`, tree: KAFKA_TREE };
   return buildPart(ctx, {
     part: "kafka",
-    key: sha256("kafka", version, ctx.versions.cli, sources.hash, JSON.stringify(FRANZ_GO)),
+    key: sha256("kafka", version, sourceKey(up, ctx.thirdParty)),
     outputs: [binary, installedPlugin(ctx.layout, "kafka", version)],
-    what: `the kafka plugin stand-in (scripts/toolchain/kafka-provider), as kafka ${version}`,
+    what: `the kafka plugin v${version} (${KAFKA_MODULE})`,
     cold: "cold, about 2 min",
     build: async () => {
-      fs.mkdirSync(path.dirname(binary), { recursive: true });
-      await buildWrapper(
-        ctx,
-        "kafka",
-        "kafka plugin",
-        {
-          name: "tracking-pipeline.local/toolchain/pulumi-resource-kafka",
-          requires: { [SDK_MODULE]: `v${ctx.versions.cli}`, ...FRANZ_GO },
-          replaces: ctx.cliReplaces,
-        },
-        sources.files,
-        ["-ldflags", `-s -w -X main.version=${version}`, "-o", binary, "."],
-      );
+      const from = await buildKafka(ctx, up, binary);
       await installPlugin(ctx, "kafka", version, binary, path.join(ctx.layout.logs, "kafka.log"));
-      return `stand-in provider, installed as kafka ${version}`;
+      return `${KAFKA_MODULE} v${version} from ${from}`;
     },
   });
+}
+
+/** The build steps of the provider's Makefile that matter here: generate the embed, build. */
+async function buildKafka(ctx: Context, up: Upstream, binary: string): Promise<string> {
+  const log = path.join(ctx.layout.logs, "kafka.log");
+  const env = goEnv(ctx.layout.home);
+  const progress = progressFor(ctx, "kafka plugin");
+  const source = await resolveSource(up, ctx.thirdParty, async (module, version) => {
+    return (await goModDownload(module, version, { env, cwd: ctx.layout.src, log })).dir;
+  });
+  // Writable: `go generate` writes schema-embed.json beside main.go.
+  const dir = path.join(ctx.layout.src, "kafka");
+  writableCopy(source.dir, dir);
+  const opts = { env, log, nice: true, progress };
+  // Not `go mod download`: that asks for pulumi-java, which only the schema generator needs.
+  const cmd = path.join(dir, "cmd", "pulumi-resource-kafka");
+  const version = up.version.slice(1);
+  await run("go", ["generate", "."], { ...opts, cwd: cmd, env: { ...env, VERSION: version } });
+  const versionVar = `${KAFKA_MODULE}/pkg/version.Version=${version}`;
+  await run(
+    "go",
+    [
+      "build",
+      "-v",
+      "-ldflags",
+      `-s -w -X ${versionVar}`,
+      "-o",
+      binary,
+      "./cmd/pulumi-resource-kafka",
+    ],
+    { ...opts, cwd: dir },
+  );
+  return source.from;
 }
