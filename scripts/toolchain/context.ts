@@ -156,7 +156,9 @@ export interface PartBuild {
 export async function buildPart(ctx: Context, b: PartBuild): Promise<PartResult> {
   const hit = !ctx.force && cached(ctx.layout, b.part, b.key, b.outputs);
   if (hit && (await (b.stillGood?.() ?? true))) return reused(b.part, hit);
-  say(buildingLine(b.part, b.what, b.cold, readMarker(ctx.layout, b.part)));
+  // The last build's time is an estimate only for the same inputs; other inputs get the cold one.
+  const last = readMarker(ctx.layout, b.part);
+  say(buildingLine(b.part, b.what, b.cold, last?.key === b.key ? last : undefined));
   const start = process.hrtime.bigint();
   await ensureGo(ctx);
   const detail = await b.build();
