@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { fetchInfo } from "./fetch";
 import {
   COMPONENTS,
+  KUBERNETES_COMPONENTS,
   ComponentName,
   PlatformOptions,
   PlatformPorts,
@@ -23,6 +24,11 @@ interface GlobalFlags {
   connectPort?: number;
   restProxyPort?: number;
   receiverPort?: number;
+  etcdPort?: number;
+  etcdPeerPort?: number;
+  kubeApiserverPort?: number;
+  kubeControllerManagerPort?: number;
+  withKubernetes?: boolean;
   home?: string;
   cache?: string;
 }
@@ -59,6 +65,21 @@ const program = new Command()
   .addOption(portOption("--connect-port", "connect", "Connect REST API"))
   .addOption(portOption("--rest-proxy-port", "restProxy", "REST proxy"))
   .addOption(portOption("--receiver-port", "receiver", "analytics receiver"))
+  .option(
+    "--with-kubernetes",
+    "also run etcd, kube-apiserver and kube-controller-manager (env TRACKING_PLATFORM_KUBERNETES=1; " +
+      "build them first with `npm run toolchain -- --with-kube-server`)",
+  )
+  .addOption(portOption("--etcd-port", "etcd", "etcd client URL"))
+  .addOption(portOption("--etcd-peer-port", "etcdPeer", "etcd peer URL"))
+  .addOption(portOption("--kube-apiserver-port", "kubeApiserver", "Kubernetes API server (HTTPS)"))
+  .addOption(
+    portOption(
+      "--kube-controller-manager-port",
+      "kubeControllerManager",
+      "controller manager health",
+    ),
+  )
   .option("--home <dir>", "state folder (env TRACKING_PLATFORM_HOME)")
   .option("--cache <dir>", "jar cache (env TRACKING_PLATFORM_CACHE)")
   .showHelpAfterError();
@@ -74,13 +95,20 @@ function options(): PlatformOptions {
       connect: f.connectPort,
       restProxy: f.restProxyPort,
       receiver: f.receiverPort,
+      etcd: f.etcdPort,
+      etcdPeer: f.etcdPeerPort,
+      kubeApiserver: f.kubeApiserverPort,
+      kubeControllerManager: f.kubeControllerManagerPort,
     },
+    kubernetes: f.withKubernetes,
   };
 }
 
+const ALL_COMPONENTS: readonly ComponentName[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS];
+
 function parseComponent(raw: string): ComponentName {
-  if (!(COMPONENTS as readonly string[]).includes(raw)) {
-    throw new InvalidArgumentError(`expected one of ${COMPONENTS.join(", ")}`);
+  if (!(ALL_COMPONENTS as readonly string[]).includes(raw)) {
+    throw new InvalidArgumentError(`expected one of ${ALL_COMPONENTS.join(", ")}`);
   }
   return raw as ComponentName;
 }
@@ -105,6 +133,8 @@ program
     say(`  Connect REST API  ${e.connectUrl}   (HTTP sink: ${e.httpSinkConnectorClass})`);
     say(`  REST proxy        ${e.restProxyUrl}`);
     say(`  Receiver          ${e.receiverUrl}`);
+    if (e.kubernetes)
+      say(`  Kubernetes API    ${e.kubernetes.apiUrl}   (kubeconfig ${e.kubernetes.kubeconfig})`);
   });
 
 program
@@ -120,9 +150,11 @@ program
   .description("show each component, running or stopped, and its endpoint")
   .action(() => {
     const settings = resolveSettings(options());
-    for (const s of platformStatus(options())) {
+    const statuses = platformStatus(options());
+    const width = Math.max(...statuses.map((s) => s.name.length));
+    for (const s of statuses) {
       const state = s.running ? `running (pid ${s.pid})` : "stopped";
-      say(`${s.name.padEnd(11)} ${state.padEnd(22)} ${s.endpoint}`);
+      say(`${s.name.padEnd(width)} ${state.padEnd(22)} ${s.endpoint}`);
     }
     const info = fetchInfo(settings);
     say(`\nstate: ${settings.home}`);
@@ -144,7 +176,7 @@ program
 program
   .command("logs")
   .description("print the end of the logs (all components, or one)")
-  .argument("[component]", `one of ${COMPONENTS.join(", ")}`, parseComponent)
+  .argument("[component]", `one of ${ALL_COMPONENTS.join(", ")}`, parseComponent)
   .option("-n, --lines <n>", "lines per log", "40")
   .option("-f, --follow", "keep printing new lines (one component)")
   .action(
@@ -158,7 +190,8 @@ program
         await new Promise((r) => child.on("exit", r));
         return;
       }
-      for (const name of component ? [component] : COMPONENTS) {
+      const all = resolveSettings(options()).kubernetes ? ALL_COMPONENTS : COMPONENTS;
+      for (const name of component ? [component] : all) {
         say(`==> ${logFile(name, options())} <==`);
         say(await tail(logFile(name, options()), lines));
       }

@@ -4,9 +4,17 @@ import { PlatformSettings } from "./settings";
 /** Every server of the platform binds here, and only here. */
 export const HOST = "127.0.0.1";
 
-export type ComponentName = "broker" | "connect" | "rest-proxy" | "receiver";
+export type KubernetesComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager";
+export type ComponentName =
+  "broker" | "connect" | "rest-proxy" | "receiver" | KubernetesComponentName;
 /** Start order; `down` goes the other way so Connect leaves its group before the broker stops. */
 export const COMPONENTS: readonly ComponentName[] = ["broker", "connect", "rest-proxy", "receiver"];
+/** The opt-in Kubernetes control plane (platform/kubernetes/), in start order. */
+export const KUBERNETES_COMPONENTS: readonly KubernetesComponentName[] = [
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+];
 
 /** One process of the platform, as `up` starts it and waits for it. */
 export interface Component {

@@ -13,7 +13,13 @@ import {
   restProxyComponent,
   stateFiles,
 } from "./components";
+import { KUBERNETES_COMPONENTS } from "./component";
 import { PlatformJars, ensureFetched } from "./fetch";
+import {
+  KubernetesEndpoints,
+  kubernetesComponents,
+  kubernetesEndpoints,
+} from "./kubernetes/components";
 import { portOpen } from "./probes";
 import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes";
 import {
@@ -26,6 +32,8 @@ import {
 
 export type { ComponentName } from "./components";
 export { COMPONENTS, HTTP_SINK_CONNECTOR_CLASS } from "./components";
+export { KUBERNETES_COMPONENTS } from "./component";
+export type { KubernetesEndpoints } from "./kubernetes/components";
 export type { PlatformOptions, PlatformPorts, PlatformSettings } from "./settings";
 export { DEFAULT_PORTS, resolveSettings } from "./settings";
 export { ensureFetched, isFetched } from "./fetch";
@@ -45,6 +53,8 @@ export interface PlatformEndpoints {
   /** `connector.class` of the HTTP sink installed in Connect. */
   readonly httpSinkConnectorClass: string;
   readonly kafkaVersion: string;
+  /** The local API server, when the Kubernetes parts are on. */
+  readonly kubernetes?: KubernetesEndpoints;
 }
 
 export interface StartResult {
@@ -90,7 +100,13 @@ function components(
     connect: connectComponent(settings, jars),
     "rest-proxy": restProxyComponent(settings, jars),
     receiver: receiverComponent(settings),
+    ...kubernetesComponents(settings),
   };
+}
+
+/** Every component this configuration runs, in start order. */
+function namesFor(options: PlatformOptions): ComponentName[] {
+  return [...COMPONENTS, ...(resolveSettings(options).kubernetes ? KUBERNETES_COMPONENTS : [])];
 }
 
 function endpoints(options: PlatformOptions): PlatformEndpoints {
@@ -104,6 +120,7 @@ function endpoints(options: PlatformOptions): PlatformEndpoints {
     clusterId: readClusterId(settings) ?? "",
     httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
     kafkaVersion: kafkaVersion(),
+    ...(settings.kubernetes ? { kubernetes: kubernetesEndpoints(settings) } : {}),
   };
 }
 
@@ -112,6 +129,9 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
   connect: "connect",
   "rest-proxy": "restProxy",
   receiver: "receiver",
+  etcd: "etcd",
+  "kube-apiserver": "kubeApiserver",
+  "kube-controller-manager": "kubeControllerManager",
 };
 
 /**
@@ -203,8 +223,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<StartRe
       throw new Error(errors.map((e) => (e instanceof Error ? e.message : String(e))).join("\n\n"));
   };
   try {
-    await settle(["broker", "receiver"]);
-    await settle(["connect", "rest-proxy"]);
+    const kube = settings.kubernetes;
+    await settle(["broker", "receiver", ...(kube ? (["etcd"] as const) : [])]);
+    await settle(["connect", "rest-proxy", ...(kube ? (["kube-apiserver"] as const) : [])]);
+    if (kube) await settle(["kube-controller-manager"]);
   } catch (err) {
     if (options.stopStartedOnFailure) await stopPlatform({ ...options, only: [...spawned] });
     throw err;
@@ -212,8 +234,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<StartRe
 
   const result: StartResult = {
     endpoints: endpoints(options),
-    started: COMPONENTS.filter((c) => outcomes.get(c) === "started"),
-    reused: COMPONENTS.filter((c) => outcomes.get(c) === "reused"),
+    started: namesFor(options).filter((c) => outcomes.get(c) === "started"),
+    reused: namesFor(options).filter((c) => outcomes.get(c) === "reused"),
     seconds: (Date.now() - began) / 1000,
   };
   writeFileSync(endpointsFile(options), `${JSON.stringify(result.endpoints, null, 2)}\n`);
@@ -229,7 +251,10 @@ export async function stopPlatform(
 ): Promise<Record<ComponentName, "stopped" | "killed" | "not-running">> {
   const settings = resolveSettings(options);
   const log = options.log ?? (() => undefined);
-  const names = [...COMPONENTS].reverse().filter((n) => !options.only || options.only.includes(n));
+  // The Kubernetes parts too, whether on or not: `down` leaves nothing it started running.
+  const names = [...COMPONENTS, ...KUBERNETES_COMPONENTS]
+    .reverse()
+    .filter((n) => !options.only || options.only.includes(n));
   const outcome = {} as Record<ComponentName, "stopped" | "killed" | "not-running">;
   for (const name of names) {
     const result = await stopProcess(stateFiles(settings, name).pidFile, options.graceMs ?? 20_000);
@@ -243,17 +268,25 @@ export async function stopPlatform(
 export function platformStatus(options: PlatformOptions = {}): ComponentStatus[] {
   const settings = resolveSettings(options);
   const e = endpoints(options);
+  const kube = kubernetesComponents(settings);
   const endpoint: Record<ComponentName, string> = {
     broker: e.kafkaBootstrap,
     connect: e.connectUrl,
     "rest-proxy": e.restProxyUrl,
     receiver: e.receiverUrl,
+    etcd: kube.etcd.endpoint,
+    "kube-apiserver": kube["kube-apiserver"].endpoint,
+    "kube-controller-manager": kube["kube-controller-manager"].endpoint,
   };
-  return COMPONENTS.map((name) => {
+  const statuses = [...COMPONENTS, ...KUBERNETES_COMPONENTS].map((name) => {
     const record = readPid(stateFiles(settings, name).pidFile);
     const running = record !== undefined && isAlive(record);
     return { name, running, pid: running ? record.pid : undefined, endpoint: endpoint[name] };
   });
+  // The Kubernetes parts are listed when on, or when some are still running.
+  return statuses.filter(
+    (s) => (COMPONENTS as readonly string[]).includes(s.name) || settings.kubernetes || s.running,
+  );
 }
 
 /**

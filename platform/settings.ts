@@ -10,6 +10,11 @@ export interface PlatformPorts {
   readonly connect: number;
   readonly restProxy: number;
   readonly receiver: number;
+  // The Kubernetes parts (with `kubernetes` on): etcd client and peer, API server, controller manager.
+  readonly etcd: number;
+  readonly etcdPeer: number;
+  readonly kubeApiserver: number;
+  readonly kubeControllerManager: number;
 }
 
 export interface PlatformSettings {
@@ -20,6 +25,8 @@ export interface PlatformSettings {
   readonly ports: PlatformPorts;
   /** Extra JVM flags appended to every Java process, e.g. `-Xmx1g`. */
   readonly extraJvmOpts: readonly string[];
+  /** Also run etcd, kube-apiserver and kube-controller-manager (platform/kubernetes/). */
+  readonly kubernetes: boolean;
 }
 
 export interface PlatformOptions {
@@ -27,6 +34,7 @@ export interface PlatformOptions {
   readonly home?: string;
   readonly ports?: Partial<PlatformPorts>;
   readonly extraJvmOpts?: readonly string[];
+  readonly kubernetes?: boolean;
 }
 
 export const DEFAULT_PORTS: PlatformPorts = {
@@ -35,6 +43,10 @@ export const DEFAULT_PORTS: PlatformPorts = {
   connect: 18083,
   restProxy: 18080,
   receiver: 18090,
+  etcd: 12379,
+  etcdPeer: 12380,
+  kubeApiserver: 16443,
+  kubeControllerManager: 16257,
 };
 
 /** Environment variable of each port. */
@@ -44,6 +56,10 @@ export const PORT_ENV: Record<keyof PlatformPorts, string> = {
   connect: "TRACKING_PLATFORM_CONNECT_PORT",
   restProxy: "TRACKING_PLATFORM_REST_PROXY_PORT",
   receiver: "TRACKING_PLATFORM_RECEIVER_PORT",
+  etcd: "TRACKING_PLATFORM_ETCD_PORT",
+  etcdPeer: "TRACKING_PLATFORM_ETCD_PEER_PORT",
+  kubeApiserver: "TRACKING_PLATFORM_KUBE_APISERVER_PORT",
+  kubeControllerManager: "TRACKING_PLATFORM_KUBE_CONTROLLER_MANAGER_PORT",
 };
 
 /** The Maven reactor that pins every version of the platform. */
@@ -77,6 +93,16 @@ export function versionKey(): string {
     hash.update(readFileSync(join(MAVEN_DIR, file)));
   }
   return `kafka-${kafkaVersion()}-${hash.digest("hex").slice(0, 12)}`;
+}
+
+/** Turns on the Kubernetes parts when `1` (or `true`). */
+export const KUBERNETES_ENV = "TRACKING_PLATFORM_KUBERNETES";
+
+/** An on/off environment variable: `1`/`true` or `0`/`false`/unset, anything else an error. */
+export function parseSwitch(raw: string | undefined, setting: string): boolean {
+  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new Error(`\`${setting}\` must be 1 or 0 (got "${raw}").`);
 }
 
 function portFromEnv(key: keyof PlatformPorts, env: NodeJS.ProcessEnv): number | undefined {
@@ -120,6 +146,7 @@ export function resolveSettings(
     home: resolve(options.home ?? env.TRACKING_PLATFORM_HOME ?? join(cacheBase, "platform-state")),
     ports,
     extraJvmOpts: options.extraJvmOpts ?? envJvm,
+    kubernetes: options.kubernetes ?? parseSwitch(env[KUBERNETES_ENV], KUBERNETES_ENV),
   };
 }
 
