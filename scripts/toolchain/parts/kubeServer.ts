@@ -116,7 +116,7 @@ export function partKubeServer(toolchain: Context): Promise<PartResult> {
     key: sha256("kube-server", version, template, ldflags),
     outputs: commands.map((c) => c.binary),
     what: `kube-apiserver and kube-controller-manager ${version} from ${KUBERNETES_MODULE}`,
-    cold: "cold, about 15 min",
+    cold: "cold, 15 to 25 min on 2 cores",
     build: async () => {
       await buildWrapperModule(ctx, {
         part: "kube-server",
