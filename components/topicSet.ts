@@ -48,6 +48,37 @@ export function protectData(protect: boolean | undefined): { protect: boolean } 
   return { protect: protect ?? true };
 }
 
+/**
+ * Why a topic must not go from `live` partitions to `wanted`, or undefined when it may. Kafka
+ * cannot take partitions away, so the kafka plugin replaces the topic instead (its Terraform
+ * provider forces a new resource when `partitions` goes down): the topic would be deleted with
+ * every event in it and created again empty.
+ */
+export function partitionDecrease(
+  topicName: string,
+  live: number | undefined,
+  wanted: number,
+): string | undefined {
+  if (live === undefined || wanted >= live) return undefined;
+  return (
+    `\`partitions\` of topic ${topicName} cannot go down from ${live} to ${wanted}: Kafka cannot ` +
+    `remove partitions, so the kafka plugin would delete the topic and create it again, losing ` +
+    `every event in it. Keep ${live} or more (stack setting \`topicPartitions\` for tracking ` +
+    `topics), or move the data to a new topic first.`
+  );
+}
+
+/** The partition count of a topic on the cluster, or undefined when it is not there (yet). */
+async function livePartitions(name: string, parent: pulumi.Resource): Promise<number | undefined> {
+  try {
+    const topic = await kafka.getTopic({ name }, { parent });
+    return typeof topic.partitions === "number" ? topic.partitions : undefined;
+  } catch {
+    // Not created yet, or a cluster this preview cannot reach: nothing to compare with.
+    return undefined;
+  }
+}
+
 /** Topic names a {@link TopicSet} gives, derived without creating anything. */
 export const topicNaming = {
   tracking: (env: string, base: string) => `${env}.${base}`,
@@ -87,12 +118,19 @@ export class TopicSet extends pulumi.ComponentResource {
     const env = args.environment;
 
     this.topics = {};
+    // A partition decrease is refused at preview: the live count is read through the same plugin.
+    const checked = (topicName: string, partitions: number): pulumi.Output<number> =>
+      pulumi.output(livePartitions(topicName, this)).apply((live) => {
+        const refusal = partitionDecrease(topicName, live, partitions);
+        if (refusal) throw new pulumi.ResourceError(refusal, this, true);
+        return partitions;
+      });
     const declare = (topicName: string, partitions: number, retentionMs: number) => {
       const topic = new kafka.Topic(
         `${name}-${topicName}`,
         {
           name: topicName,
-          partitions,
+          partitions: checked(topicName, partitions),
           replicationFactor,
           config: { ...base, "retention.ms": String(retentionMs) },
         },

@@ -1,4 +1,4 @@
-import { TopicSet } from "../../components/topicSet";
+import { TopicSet, partitionDecrease } from "../../components/topicSet";
 import { named, ofType, promiseOf, settled, useMocks } from "./mocks";
 
 const TOPIC = "kafka:index/topic:Topic";
@@ -121,5 +121,24 @@ describe("TopicSet", () => {
     await settled(set);
     const urn = await promiseOf(set.topics["dev.tracking"].urn);
     expect(urn).toContain("tracking:kafka:TopicSet$kafka:index/topic:Topic::t-dev.tracking");
+  });
+});
+
+describe("partitionDecrease", () => {
+  it("refuses fewer partitions than the live topic has, saying that its events would be lost", () => {
+    expect(partitionDecrease("prod.tracking", 12, 6)).toBe(
+      "`partitions` of topic prod.tracking cannot go down from 12 to 6: Kafka cannot remove " +
+        "partitions, so the kafka plugin would delete the topic and create it again, losing " +
+        "every event in it. Keep 12 or more (stack setting `topicPartitions` for tracking " +
+        "topics), or move the data to a new topic first.",
+    );
+  });
+
+  it("lets the same count, more partitions and a topic not created yet through", () => {
+    expect([
+      partitionDecrease("prod.tracking", 6, 6),
+      partitionDecrease("prod.tracking", 6, 12),
+      partitionDecrease("prod.tracking", undefined, 3),
+    ]).toEqual([undefined, undefined, undefined]);
   });
 });
