@@ -4,15 +4,21 @@ import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
 import { unknownSinkArgs } from "./httpSinkArgs";
 
 /**
- * The connector classes a sink can use. `local` is the local platform's stand-in of Confluent's
- * HTTP Sink (`platform/maven/http-sink`): it reads Confluent's keys, so the local stack exercises
- * the production mapping end to end; it is never deployed anywhere else.
+ * The connector classes a sink can use. `tracking` is the project's own HTTP sink
+ * (`connectors/http-sink`, Apache-2.0), the default: it reads Confluent's keys with their meanings,
+ * so it takes the same mapping as `confluent`, and the local platform runs the same build.
+ * `local` is an alias of `tracking`, kept so that stack files written for the local platform's
+ * former stand-in keep working.
  */
 export const CONNECTOR_CLASSES = {
+  tracking: "tracking.connect.http.HttpSinkConnector",
   confluent: "io.confluent.connect.http.HttpSinkConnector",
   camel: "org.apache.camel.kafkaconnector.httpsink.CamelHttpsinkSinkConnector",
-  local: "tracking.platform.httpsink.HttpSinkConnector",
+  local: "tracking.connect.http.HttpSinkConnector",
 } as const;
+
+/** The class a destination uses when it names none. */
+export const DEFAULT_CONNECTOR_CLASS = "tracking" satisfies keyof typeof CONNECTOR_CLASSES;
 
 export type ConnectorClassName = keyof typeof CONNECTOR_CLASSES;
 
@@ -34,7 +40,7 @@ export type HttpSinkAuth =
 
 /** Every delivery setting of an HTTP sink, independent of the connector class. */
 export interface HttpSinkSettings {
-  /** Connector class. Defaults to `confluent`. */
+  /** Connector class. Defaults to `tracking` (the project's own HTTP sink). */
   readonly connectorClass?: ConnectorClassName;
   /** The connector's name on the Connect worker (its identity). */
   readonly connectorName: string;
@@ -293,16 +299,16 @@ function camelConfig(s: HttpSinkSettings): HttpSinkConfig {
  * keys sorted, credentials in `secretConfig`.
  */
 export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
-  const cls = settings.connectorClass ?? "confluent";
+  const cls = settings.connectorClass ?? DEFAULT_CONNECTOR_CLASS;
   if ((settings.errors?.tolerance ?? "all") === "all" && !settings.errors?.deadLetterTopic) {
     throw new Error(
       '`errors.deadLetterTopic` is required when `errors.tolerance` is "all", or failed events would be dropped silently; declare one or set the tolerance to "none"',
     );
   }
   if (cls === "camel") return camelConfig(settings);
-  if (cls === "local" && settings.auth?.type === "oauth2") {
+  if (cls !== "confluent" && settings.reporter) {
     throw new Error(
-      '`auth.type` "oauth2" is not supported by the local connector class; use "basic" or "none"',
+      `\`reporter\` topics are written by Confluent's connector only; connectorClass "${cls}" sends refused requests to the dead-letter topic instead. Disable the reporter or use connectorClass "confluent"`,
     );
   }
   return confluentConfig(settings, CONNECTOR_CLASSES[cls]);

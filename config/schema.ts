@@ -59,7 +59,8 @@ export const destinationSchema = z
     url: httpUrl,
     method: oneOf(["POST", "PUT", "PATCH"]).default("POST"),
     topics: z.array(topicName).min(1, { error: "must list at least one topic" }),
-    connectorClass: oneOf(["confluent", "camel", "local"]).default("confluent"),
+    /** `tracking` is the project's own HTTP sink (connectors/http-sink); `local` an alias of it. */
+    connectorClass: oneOf(["tracking", "confluent", "camel", "local"]).default("tracking"),
     tasksMax: int(1, 64).default(3),
     state: desiredState,
     batching: z
@@ -129,6 +130,14 @@ export const destinationSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.reporter.enabled && (d.connectorClass === "tracking" || d.connectorClass === "local")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reporter", "enabled"],
+        input: true,
+        message: `is true, but reporter topics are written by Confluent's connector only; connectorClass "${d.connectorClass}" sends refused requests to the dead-letter topic instead. Disable the reporter or set connectorClass "confluent"`,
+      });
+    }
     if (d.connectorClass === "camel" && d.auth.type === "oauth2") {
       ctx.addIssue({
         code: "custom",

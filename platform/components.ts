@@ -11,8 +11,8 @@ import { PlatformSettings } from "./settings";
 export { COMPONENTS, HOST, stateFiles } from "./component";
 export type { Component, ComponentName } from "./component";
 
-/** Class of the HTTP sink connector built by platform/maven/http-sink. */
-export const HTTP_SINK_CONNECTOR_CLASS = "tracking.platform.httpsink.HttpSinkConnector";
+/** Class of our HTTP sink connector (connectors/http-sink), the plugin the worker loads. */
+export const HTTP_SINK_CONNECTOR_CLASS = "tracking.connect.http.HttpSinkConnector";
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding, as Kafka's Uuid prints it. */
 function newClusterId(): string {

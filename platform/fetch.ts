@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAVEN_DIR, PlatformSettings, kafkaVersion, versionKey } from "./settings";
+import { HTTP_SINK_DIR, MAVEN_DIR, PlatformSettings, kafkaVersion, versionKey } from "./settings";
 
 /** Folders of one fetched platform version. */
 export interface PlatformJars {
@@ -31,6 +31,41 @@ function layout(root: string): PlatformJars {
   };
 }
 
+/** The plugin folder of our HTTP sink connector under the worker's `plugin.path`. */
+export const HTTP_SINK_PLUGIN = "tracking-http-sink";
+
+/** Runs one Maven build into `partial`; on failure removes `partial` and says what to do. */
+function runMaven(partial: string, pom: string, properties: readonly string[]): void {
+  const result = spawnSync(
+    "mvn",
+    [
+      "-q",
+      "-B",
+      "-f",
+      pom,
+      ...properties,
+      // The unit tests run in `npm test` (test:java); the platform only needs the jars.
+      "-Dmaven.test.skip=true",
+      "package",
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  if (result.error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(
+      `Could not run Maven (\`mvn\`) to fetch the platform: ${result.error.message}. ` +
+        "Install Maven 3.8+ and a JDK 17+ and make sure `mvn` is on PATH.",
+    );
+  }
+  if (result.status !== 0) {
+    rmSync(partial, { recursive: true, force: true });
+    const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-30).join("\n");
+    throw new Error(
+      `Maven failed to fetch the platform (exit ${result.status}); see ${pom}.\n${output}`,
+    );
+  }
+}
+
 /** True when this version has been fetched completely, so `up` needs no network. */
 export function isFetched(settings: PlatformSettings): boolean {
   return existsSync(join(settings.cacheRoot, versionKey(), MARKER));
@@ -55,34 +90,15 @@ export function ensureFetched(
   mkdirSync(partial, { recursive: true });
   log(`Fetching platform jars (${key}) with Maven into ${root} ...`);
   const started = Date.now();
-  const result = spawnSync(
-    "mvn",
-    [
-      "-q",
-      "-B",
-      "-f",
-      join(MAVEN_DIR, "pom.xml"),
-      `-Dplatform.cache=${partial}`,
-      // Nothing to test in these modules; skipping also avoids fetching a test runner.
-      "-Dmaven.test.skip=true",
-      "package",
-    ],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
-  if (result.error) {
-    rmSync(partial, { recursive: true, force: true });
-    throw new Error(
-      `Could not run Maven (\`mvn\`) to fetch the platform: ${result.error.message}. ` +
-        "Install Maven 3.8+ and a JDK 17+ and make sure `mvn` is on PATH.",
-    );
-  }
-  if (result.status !== 0) {
-    rmSync(partial, { recursive: true, force: true });
-    const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-30).join("\n");
-    throw new Error(
-      `Maven failed to fetch the platform (exit ${result.status}); see ${join(MAVEN_DIR, "pom.xml")}.\n${output}`,
-    );
-  }
+  // The platform's pinned jars, then our HTTP sink connector (the product module, built and
+  // laid out as the worker's plugin): the same build the production Connect image installs.
+  runMaven(partial, join(MAVEN_DIR, "pom.xml"), [`-Dplatform.cache=${partial}`]);
+  runMaven(partial, join(HTTP_SINK_DIR, "pom.xml"), [
+    // Built against the worker's Kafka, whatever the module's own pom says.
+    `-Dkafka.version=${kafkaVersion()}`,
+    `-Dconnector.build.dir=${join(partial, "build", "http-sink")}`,
+    `-Dconnector.plugin.dir=${join(partial, "plugins", HTTP_SINK_PLUGIN)}`,
+  ]);
   rmSync(join(partial, "build"), { recursive: true, force: true });
   const seconds = (Date.now() - started) / 1000;
   const marker: FetchMarker = {

@@ -6,8 +6,12 @@ import {
   createServer,
 } from "node:http";
 import { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { Command } from "commander";
+import { Behaviours, ReceiverBehaviour, parseFail, parseReject } from "./receiverBehaviour";
 import { extractEventIds } from "./receiverEvents";
+
+export type { FailBehaviour, ReceiverBehaviour, RejectBehaviour } from "./receiverBehaviour";
 
 export { extractEventIds, extractEvents } from "./receiverEvents";
 
@@ -19,9 +23,16 @@ export { extractEventIds, extractEvents } from "./receiverEvents";
  *   GET  /_receiver/ids?field=id&all=false       event ids in accepted bodies (see extractEventIds)
  *   GET  /_receiver/stats                         counters
  *   POST /_receiver/reset                         forget requests and behaviours
- *   POST /_receiver/fail     {"status":500|429,"count":N,"retryAfter"?:S}  fail the next N
+ *   POST /_receiver/fail     {"status","count"|"forMs","retryAfter"?,"retryAfterFormat"?}
+ *                            fail the next N requests or for a while; 429 and 503 carry
+ *                            `Retry-After` (seconds, or an HTTP date with "date")
+ *   POST /_receiver/reject   {"status","field","value"} | null   answer `status` to requests
+ *                            holding an event whose `field` equals `value`
  *   POST /_receiver/latency  {"ms":N}              delay every answer
  *   POST /_receiver/auth     {"user","password"} | null   require basic auth (401 otherwise)
+ *
+ * A body sent with `Content-Encoding: gzip` is decoded before it is recorded (`encoding` says
+ * so); one that does not decode is answered 400.
  */
 
 export interface RecordedRequest {
@@ -40,6 +51,8 @@ export interface RecordedRequest {
   readonly status: number;
   /** True when the stored body was cut at `maxBodyBytes`. */
   readonly truncated: boolean;
+  /** `gzip` when the body arrived compressed (it is stored decoded). */
+  readonly encoding?: string;
 }
 
 export interface ReceiverStats {
@@ -54,16 +67,6 @@ export interface ReceiverStats {
   readonly firstAt?: number;
   readonly lastAt?: number;
   readonly behaviour: ReceiverBehaviour;
-}
-
-export interface ReceiverBehaviour {
-  readonly fail?: {
-    readonly status: number;
-    readonly remaining: number;
-    readonly retryAfter?: number;
-  };
-  readonly latencyMs: number;
-  readonly auth?: { readonly user: string };
 }
 
 export interface ReceiverOptions {
@@ -99,9 +102,7 @@ class Receiver {
   private evicted = 0;
   private firstAt?: number;
   private lastAt?: number;
-  private fail?: { status: number; remaining: number; retryAfter?: number };
-  private latencyMs = 0;
-  private auth?: { user: string; password: string };
+  private readonly behaviours = new Behaviours();
 
   constructor(private readonly options: Required<Omit<ReceiverOptions, "host" | "port">>) {}
 
@@ -111,9 +112,7 @@ class Receiver {
     this.storedBytes = 0;
     this.received = this.accepted = this.rejected = this.evicted = 0;
     this.firstAt = this.lastAt = undefined;
-    this.fail = undefined;
-    this.latencyMs = 0;
-    this.auth = undefined;
+    this.behaviours.reset();
     // seq keeps growing, so a client's old cursor never matches a new request
   }
 
@@ -128,11 +127,7 @@ class Receiver {
       lastSeq: this.seq,
       firstAt: this.firstAt,
       lastAt: this.lastAt,
-      behaviour: {
-        fail: this.fail ? { ...this.fail } : undefined,
-        latencyMs: this.latencyMs,
-        auth: this.auth ? { user: this.auth.user } : undefined,
-      },
+      behaviour: this.behaviours.view(),
     };
   }
 
@@ -162,24 +157,23 @@ class Receiver {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { text, truncated } = await readBody(req, this.options.maxBodyBytes);
+    const gzip = req.headers["content-encoding"] === "gzip";
+    const { text, truncated, undecodable } = await readBody(req, this.options.maxBodyBytes, gzip);
     const path = req.url ?? "/";
     if (path.startsWith(CONTROL)) {
       this.control(req.method ?? "GET", path, text, res);
       return;
     }
     const receivedAt = Date.now();
-    let status = 200;
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
-    if (this.auth && !authorized(req.headers.authorization, this.auth)) {
-      status = 401;
-      headers["WWW-Authenticate"] = 'Basic realm="receiver"';
-    } else if (this.fail && this.fail.remaining > 0) {
-      status = this.fail.status;
-      if (status === 429) headers["Retry-After"] = String(this.fail.retryAfter ?? 1);
-      this.fail.remaining--;
-      if (this.fail.remaining === 0) this.fail = undefined;
-    }
+    const json = parseJson(text);
+    const answer = undecodable
+      ? { status: 400, headers: {} }
+      : this.behaviours.answer(req.headers, json, receivedAt);
+    const status = answer.status;
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      ...answer.headers,
+    };
     this.received++;
     if (status < 300) this.accepted++;
     else this.rejected++;
@@ -192,11 +186,13 @@ class Receiver {
       path,
       headers: req.headers,
       body: text,
-      json: parseJson(text),
+      json,
       status,
       truncated,
+      encoding: gzip ? "gzip" : undefined,
     });
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const latency = this.behaviours.latencyMs;
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     res.writeHead(status, headers);
     res.end(JSON.stringify(status < 300 ? { ok: true } : { ok: false, status }));
   }
@@ -234,49 +230,41 @@ class Receiver {
         this.reset();
         return reply(200, this.stats());
       case "POST /_receiver/fail": {
-        const spec = body as { status?: unknown; count?: unknown; retryAfter?: unknown } | null;
-        const status = Number(spec?.status);
-        const count = Number(spec?.count);
-        if (!Number.isInteger(status) || status < 400 || status > 599) {
-          return reply(400, { error: "`status` must be an HTTP error status (400-599)" });
-        }
-        if (!Number.isInteger(count) || count < 0) {
-          return reply(400, { error: "`count` must be a non-negative integer" });
-        }
-        const retryAfter = spec?.retryAfter === undefined ? undefined : Number(spec.retryAfter);
-        this.fail = count === 0 ? undefined : { status, remaining: count, retryAfter };
-        return reply(200, this.stats().behaviour);
+        const parsed = parseFail(body, Date.now());
+        if ("error" in parsed) return reply(400, { error: parsed.error });
+        this.behaviours.fail = parsed.ok;
+        return reply(200, this.behaviours.view());
+      }
+      case "POST /_receiver/reject": {
+        const parsed = parseReject(body);
+        if ("error" in parsed) return reply(400, { error: parsed.error });
+        this.behaviours.reject = parsed.ok;
+        return reply(200, this.behaviours.view());
       }
       case "POST /_receiver/latency": {
         const ms = Number((body as { ms?: unknown } | null)?.ms);
         if (!Number.isFinite(ms) || ms < 0) {
           return reply(400, { error: "`ms` must be a non-negative number" });
         }
-        this.latencyMs = ms;
-        return reply(200, this.stats().behaviour);
+        this.behaviours.latencyMs = ms;
+        return reply(200, this.behaviours.view());
       }
       case "POST /_receiver/auth": {
         if (body === null) {
-          this.auth = undefined;
-          return reply(200, this.stats().behaviour);
+          this.behaviours.auth = undefined;
+          return reply(200, this.behaviours.view());
         }
         const creds = body as { user?: unknown; password?: unknown } | undefined;
         if (typeof creds?.user !== "string" || typeof creds.password !== "string") {
           return reply(400, { error: 'send {"user":"...","password":"..."} or null' });
         }
-        this.auth = { user: creds.user, password: creds.password };
-        return reply(200, this.stats().behaviour);
+        this.behaviours.auth = { user: creds.user, password: creds.password };
+        return reply(200, this.behaviours.view());
       }
       default:
         return reply(404, { error: `no control route ${route}` });
     }
   }
-}
-
-function authorized(header: string | undefined, auth: { user: string; password: string }): boolean {
-  if (!header?.startsWith("Basic ")) return false;
-  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
-  return decoded === `${auth.user}:${auth.password}`;
 }
 
 function parseJson(text: string): unknown {
@@ -291,7 +279,8 @@ function parseJson(text: string): unknown {
 function readBody(
   req: IncomingMessage,
   maxBytes: number,
-): Promise<{ text: string; truncated: boolean }> {
+  gzip: boolean,
+): Promise<{ text: string; truncated: boolean; undecodable: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -304,7 +293,18 @@ function readBody(
       size += chunk.length;
       if (chunk.length > 0) chunks.push(chunk);
     });
-    req.on("end", () => resolve({ text: Buffer.concat(chunks).toString("utf8"), truncated }));
+    req.on("end", () => {
+      let body = Buffer.concat(chunks);
+      if (gzip && !truncated) {
+        try {
+          body = gunzipSync(body);
+        } catch {
+          resolve({ text: body.toString("latin1"), truncated, undecodable: true });
+          return;
+        }
+      }
+      resolve({ text: body.toString("utf8"), truncated, undecodable: false });
+    });
     req.on("error", reject);
   });
 }

@@ -62,10 +62,41 @@ export class ReceiverClient {
     }
   }
 
-  /** Answer the next `count` requests with `status` (429 carries `Retry-After: retryAfter`). */
+  /** Answer the next `count` requests with `status` (429 and 503 carry `Retry-After`). */
   async fail(status: number, count: number, retryAfter?: number): Promise<ReceiverBehaviour> {
     return (
       await this.http.post<ReceiverBehaviour>("/_receiver/fail", { status, count, retryAfter })
+    ).data;
+  }
+
+  /**
+   * Answer every request with `status` for `forMs` milliseconds; 429 and 503 carry
+   * `Retry-After: retryAfter` (seconds, or an HTTP date that far ahead with `format` "date").
+   */
+  async failFor(
+    status: number,
+    forMs: number,
+    retryAfter?: number,
+    format: "seconds" | "date" = "seconds",
+  ): Promise<ReceiverBehaviour> {
+    return (
+      await this.http.post<ReceiverBehaviour>("/_receiver/fail", {
+        status,
+        forMs,
+        retryAfter,
+        retryAfterFormat: format,
+      })
+    ).data;
+  }
+
+  /** Answer `status` to requests holding an event whose `field` equals `value`; null stops. */
+  async reject(
+    rule: { status: number; field: string; value: string } | null,
+  ): Promise<ReceiverBehaviour> {
+    return (
+      await this.http.post<ReceiverBehaviour>("/_receiver/reject", JSON.stringify(rule), {
+        headers: { "Content-Type": "application/json" },
+      })
     ).data;
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -64,15 +64,21 @@ export const PORT_ENV: Record<keyof PlatformPorts, string> = {
 
 /** The Maven reactor that pins every version of the platform. */
 export const MAVEN_DIR = resolve(__dirname, "maven");
-const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml", "http-sink/pom.xml"];
+/** Our HTTP sink connector, a product module the platform builds and loads as its plugin. */
+export const HTTP_SINK_DIR = resolve(__dirname, "..", "connectors", "http-sink");
+const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml"];
 /** Sources compiled into the platform's own jars: a change to them must produce a new key. */
-const SOURCES = [
-  "rest-proxy/src/main/java/tracking/platform/restproxy/RestProxy.java",
-  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkConfig.java",
-  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkConnector.java",
-  "http-sink/src/main/java/tracking/platform/httpsink/HttpSinkTask.java",
-  "http-sink/src/main/resources/META-INF/services/org.apache.kafka.connect.sink.SinkConnector",
-];
+const SOURCES = ["rest-proxy/src/main/java/tracking/platform/restproxy/RestProxy.java"];
+
+/** Every file of a folder, sorted, as paths relative to it. */
+function filesUnder(dir: string, rel = ""): string[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => {
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      return e.isDirectory() ? filesUnder(dir, path) : [path];
+    });
+}
 
 /** The Kafka version pinned in the parent pom, for display and for the cache key. */
 export function kafkaVersion(): string {
@@ -83,7 +89,8 @@ export function kafkaVersion(): string {
 }
 
 /**
- * `kafka-<version>-<hash>`: the hash covers the poms and our Java sources, so editing either
+ * `kafka-<version>-<hash>`: the hash covers the poms and our Java sources (the REST proxy's and
+ * the HTTP sink connector's), so editing either
  * lands in a fresh folder instead of mixing jars of two versions.
  */
 export function versionKey(): string {
@@ -91,6 +98,14 @@ export function versionKey(): string {
   for (const file of [...POMS, ...SOURCES]) {
     hash.update(file);
     hash.update(readFileSync(join(MAVEN_DIR, file)));
+  }
+  // The connector's pom and main sources (its tests do not change the plugin).
+  for (const file of [
+    "pom.xml",
+    ...filesUnder(join(HTTP_SINK_DIR, "src", "main")).map((f) => `src/main/${f}`),
+  ]) {
+    hash.update(`connectors/http-sink/${file}`);
+    hash.update(readFileSync(join(HTTP_SINK_DIR, file)));
   }
   return `kafka-${kafkaVersion()}-${hash.digest("hex").slice(0, 12)}`;
 }

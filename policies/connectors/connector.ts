@@ -14,16 +14,18 @@ export const CONNECTOR_TYPE = "pulumi-nodejs:dynamic/tracking:Connector";
  * (which loads provider SDKs and the program's resources); a unit test keeps the two equal.
  */
 export const HTTP_SINK_CLASSES = {
+  tracking: "tracking.connect.http.HttpSinkConnector",
   confluent: "io.confluent.connect.http.HttpSinkConnector",
   camel: "org.apache.camel.kafkaconnector.httpsink.CamelHttpsinkSinkConnector",
-  local: "tracking.platform.httpsink.HttpSinkConnector",
+  local: "tracking.connect.http.HttpSinkConnector",
 } as const;
 
 /** Whose config keys and defaults a sink has: Confluent's HTTP Sink or Camel's http-sink kamelet. */
 export type HttpSinkFlavour = "confluent" | "camel";
 
-/** The flavour of each class; the local platform's stand-in reads Confluent's keys and defaults. */
+/** The flavour of each class; our own connector (and its alias `local`) reads Confluent's keys and defaults. */
 const FLAVOUR_OF_CLASS: Record<keyof typeof HTTP_SINK_CLASSES, HttpSinkFlavour> = {
+  tracking: "confluent",
   confluent: "confluent",
   camel: "camel",
   local: "confluent",

@@ -64,9 +64,14 @@ describe("Connector provider: create, read, update, delete", () => {
 
   it("sees drift on a declared key changed behind its back, and update puts it back", async () => {
     const live = (await worker.config(inputs.name))!;
-    await worker.putConfig(inputs.name, { ...live, "batch.max.size": "7", "http.api.url": "x:" });
+    const drifted = "http://127.0.0.1:9/drifted";
+    await worker.putConfig(inputs.name, {
+      ...live,
+      "batch.max.size": "7",
+      "http.api.url": drifted,
+    });
     const read = await provider.read(inputs.name, outs);
-    expect(read.props!.config["http.api.url"]).toBe("x:");
+    expect(read.props!.config["http.api.url"]).toBe(drifted);
     // A key the program never declared is not drift, whatever the server holds.
     expect(read.props!.config).not.toHaveProperty("batch.max.size");
     expect(await provider.diff(read.props!, inputs)).toMatchObject({
@@ -294,7 +299,7 @@ describe("Connector provider: check with the worker's validation", () => {
     const result = await provider.check({}, inputs);
     expect(result.failures).toHaveLength(1);
     expect(result.failures![0].reason).toContain(
-      '`config["connector.class"]` "com.example.Missing" is not installed on the Connect worker (installed: tracking.platform.httpsink.HttpSinkConnector',
+      `\`config["connector.class"]\` "com.example.Missing" is not installed on the Connect worker (installed: ${e.httpSinkConnectorClass}`,
     );
   });
 
@@ -319,10 +324,10 @@ describe("Connector provider: check with the worker's validation", () => {
 
 describe("Connector provider: a connector that fails on start", () => {
   it("fails the create with the connector's trace summarised", async () => {
-    // `retry.on.status.codes` is parsed in the connector's start(), after validation passed.
-    const inputs = await fresh({ extra: { "retry.on.status.codes": "zz" } });
+    // BASIC auth without a user passes the key-by-key validation and fails in start().
+    const inputs = await fresh({ extra: { "auth.type": "BASIC" } });
     await expect(provider.create(inputs)).rejects.toThrow(
-      /connector ".*" failed: connector: .*retry.on.status.codes.*Fix the setting the trace names/,
+      /connector ".*" failed: connector: .*connection.user.*Fix the setting the trace names/,
     );
   });
 });

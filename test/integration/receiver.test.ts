@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import axios from "axios";
 import { extractEventIds, startReceiver } from "../../platform/receiver";
 import { ReceiverClient } from "../../platform/receiverClient";
@@ -39,6 +40,52 @@ describe("analytics receiver (platform process)", () => {
     const res = await send("/t", { id: "x" });
     expect(res.status).toBe(429);
     expect(res.headers["retry-after"]).toBe("7");
+  });
+
+  it("fails everything for a while, 503 with Retry-After as an HTTP date, until cleared", async () => {
+    await client.failFor(503, 60_000, 2, "date");
+    const before = Date.now();
+    const res = await send("/t", { id: "d" });
+    expect(res.status).toBe(503);
+    const date = Date.parse(String(res.headers["retry-after"]));
+    expect(date).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 2000);
+    expect((await send("/t", { id: "d2" })).status).toBe(503);
+    await client.fail(503, 0);
+    expect((await send("/t", { id: "d3" })).status).toBe(200);
+    expect((await client.stats()).behaviour.fail).toBeUndefined();
+  });
+
+  it("answers the status asked for to requests holding an event of one kind", async () => {
+    await client.reject({ status: 400, field: "kind", value: "bad" });
+    expect((await send("/t", { id: "a", kind: "good" })).status).toBe(200);
+    expect(
+      (
+        await send("/t", [
+          { id: "b", kind: "good" },
+          { id: "c", kind: "bad" },
+        ])
+      ).status,
+    ).toBe(400);
+    await client.reject(null);
+    expect((await send("/t", { id: "d", kind: "bad" })).status).toBe(200);
+    expect(await client.acceptedIds()).toEqual(["a", "d"]);
+  });
+
+  it("decodes gzip bodies before recording them, and refuses one that does not decode", async () => {
+    const body = JSON.stringify([{ id: "z1", t: "é" }]);
+    const gz = gzipSync(Buffer.from(body, "utf8"));
+    const ok = await axios.post(`${client.baseUrl}/gz`, gz, {
+      headers: { "Content-Type": "application/json", "Content-Encoding": "gzip" },
+      validateStatus: () => true,
+    });
+    expect(ok.status).toBe(200);
+    const bad = await axios.post(`${client.baseUrl}/gz`, Buffer.from("not gzip"), {
+      headers: { "Content-Type": "application/json", "Content-Encoding": "gzip" },
+      validateStatus: () => true,
+    });
+    expect(bad.status).toBe(400);
+    const [first] = await client.requests();
+    expect(first).toMatchObject({ body, encoding: "gzip", status: 200 });
   });
 
   it("requires basic auth once credentials are set, and not after null", async () => {

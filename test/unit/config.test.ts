@@ -162,6 +162,20 @@ describe("stack configuration", () => {
     ]);
   });
 
+  it("rejects reporter topics with our connector class, naming the setting", () => {
+    const reporter = { enabled: true };
+    expect(
+      problemsOf({ ...minimal, destinations: JSON.stringify([destination({ reporter })]) }),
+    ).toEqual([
+      `destinations[0].reporter.enabled: is true, but reporter topics are written by Confluent's connector only; connectorClass "tracking" sends refused requests to the dead-letter topic instead. Disable the reporter or set connectorClass "confluent" (found true)`,
+    ]);
+    const confluent = parseStackConfig({
+      ...minimal,
+      destinations: JSON.stringify([destination({ reporter, connectorClass: "confluent" })]),
+    });
+    expect(confluent.destinations[0].reporter.enabled).toBe(true);
+  });
+
   it("rejects an unknown key inside a destination, naming it", () => {
     expect(
       problemsOf({ ...minimal, destinations: JSON.stringify([destination({ colour: "blue" })]) }),
@@ -184,7 +198,7 @@ describe("stack configuration", () => {
     const parsed = parseStackConfig({ ...minimal, destinations: JSON.stringify([destination()]) });
     expect(parsed.destinations[0]).toMatchObject({
       method: "POST",
-      connectorClass: "confluent",
+      connectorClass: "tracking",
       tasksMax: 3,
       state: "RUNNING",
       batching: { maxSize: 500, prefix: "[", suffix: "]", separator: ",", jsonArray: false },

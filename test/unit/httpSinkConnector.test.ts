@@ -25,7 +25,7 @@ async function resolve(map: Record<string, pulumi.Input<string>>): Promise<Recor
 describe("httpSinkConfig", () => {
   beforeAll(() => useMocks());
 
-  it("maps the defaults to Confluent's keys, every value a string, keys sorted", () => {
+  it("maps the defaults to Confluent's keys for our own class, every value a string, keys sorted", () => {
     const { config, secretConfig } = httpSinkConfig(base);
     expect(config).toEqual({
       "auth.type": "NONE",
@@ -37,7 +37,7 @@ describe("httpSinkConfig", () => {
       "behavior.on.null.values": "ignore",
       "confluent.topic.bootstrap.servers": "k1:9092,k2:9092",
       "confluent.topic.replication.factor": "3",
-      "connector.class": "io.confluent.connect.http.HttpSinkConnector",
+      "connector.class": "tracking.connect.http.HttpSinkConnector",
       "consumer.override.client.id": "dev-amp-http-sink-consumer",
       "consumer.override.max.poll.records": "500",
       "errors.deadletterqueue.context.headers.enable": "true",
@@ -72,6 +72,7 @@ describe("httpSinkConfig", () => {
   it("maps batching, retries, timeouts, reporter and consumer overrides", () => {
     const { config } = httpSinkConfig({
       ...base,
+      connectorClass: "confluent",
       method: "PUT",
       tasksMax: 6,
       batching: { maxSize: 5, jsonArray: true },
@@ -195,19 +196,34 @@ describe("httpSinkConfig", () => {
     });
   });
 
-  it("maps the local class with Confluent's keys and the stand-in's class", () => {
-    const local = httpSinkConfig({ ...base, connectorClass: "local" }).config;
-    const { "connector.class": cls, ...rest } = local;
-    const { "connector.class": _confluent, ...confluentRest } = httpSinkConfig(base).config;
-    expect(cls).toBe("tracking.platform.httpsink.HttpSinkConnector");
-    expect(rest).toEqual(confluentRest);
-    expect(() =>
-      httpSinkConfig({
-        ...base,
-        connectorClass: "local",
-        auth: { type: "oauth2", tokenUrl: "https://a/t", clientId: "c", clientSecret: "s" },
-      }),
-    ).toThrow('`auth.type` "oauth2" is not supported by the local connector class');
+  it("maps our class (the default; `local` is its alias) with exactly Confluent's keys", () => {
+    const oauth2 = {
+      ...base,
+      auth: {
+        type: "oauth2" as const,
+        tokenUrl: "https://a/t",
+        clientId: "c",
+        clientSecret: "s",
+      },
+    };
+    const confluent = httpSinkConfig({ ...oauth2, connectorClass: "confluent" });
+    for (const connectorClass of [undefined, "tracking", "local"] as const) {
+      const { config, secretConfig } = httpSinkConfig({ ...oauth2, connectorClass });
+      const { "connector.class": cls, ...rest } = config;
+      const { "connector.class": _confluent, ...confluentRest } = confluent.config;
+      expect(cls).toBe("tracking.connect.http.HttpSinkConnector");
+      expect(rest).toEqual(confluentRest);
+      expect(Object.keys(secretConfig)).toEqual(["oauth2.client.secret"]);
+    }
+  });
+
+  it("refuses reporter topics with our class, which dead-letters instead", () => {
+    const reporter = { resultTopic: "dev.amp.success", errorTopic: "dev.amp.error" };
+    expect(() => httpSinkConfig({ ...base, reporter })).toThrow(
+      "`reporter` topics are written by Confluent's connector only",
+    );
+    const { config } = httpSinkConfig({ ...base, reporter, connectorClass: "confluent" });
+    expect(config["reporter.result.topic.name"]).toBe("dev.amp.success");
   });
 
   it("does not aggregate with Camel when the batch size is 1", () => {

@@ -30,7 +30,7 @@ function replicasOf() {
 }
 
 describe("the whole stack (index.ts)", () => {
-  it("declares the local stack: topics and a sink on the local platform's connector", async () => {
+  it("declares the local stack: topics and a sink on our own connector", async () => {
     const program = await runProgram("local");
     expect(await promiseOf(program.topicNames)).toEqual(["local.tracking"]);
     expect(await promiseOf(program.connectorNames)).toEqual(["local-receiver-http-sink"]);
@@ -39,7 +39,7 @@ describe("the whole stack (index.ts)", () => {
     expect(ofType("kubernetes:apps/v1:Deployment")).toHaveLength(0);
     const [connector] = ofType(CONNECTOR_TYPE);
     expect(connector.inputs.config).toMatchObject({
-      "connector.class": "tracking.platform.httpsink.HttpSinkConnector",
+      "connector.class": "tracking.connect.http.HttpSinkConnector",
       "http.api.url": "http://127.0.0.1:18090/collect",
       "tasks.max": "3",
       "batch.max.size": "100",

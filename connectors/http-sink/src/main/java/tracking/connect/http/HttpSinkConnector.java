@@ -1,4 +1,4 @@
-package tracking.platform.httpsink;
+package tracking.connect.http;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +7,13 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
-/** Sends each record's value to an HTTP endpoint; see {@link HttpSinkConfig} for the keys. */
+/**
+ * tracking-http-sink: sends each record's value to an HTTP endpoint, batched per partition and
+ * retried; reads Confluent HTTP Sink's keys (see {@link HttpSinkConfig}). Keep VERSION equal to
+ * the pom's version (a unit test checks it).
+ */
 public final class HttpSinkConnector extends SinkConnector {
-  static final String VERSION = "1.0.0";
+  static final String VERSION = "0.2.0";
   private Map<String, String> props;
 
   @Override

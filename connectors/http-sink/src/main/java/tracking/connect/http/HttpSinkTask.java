@@ -1,0 +1,182 @@
+package tracking.connect.http;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records synchronously inside put(), one partition's records per request, in offset
+ * order: when put() returns, every record it was given was accepted (2xx), dead-lettered, or
+ * skipped by `behavior.on.error`, so the offsets Connect then commits never run ahead of what
+ * the endpoint accepted (at-least-once, with the idempotency key to recognise a re-send).
+ */
+public final class HttpSinkTask extends SinkTask {
+  private static final Logger log = LoggerFactory.getLogger(HttpSinkTask.class);
+  static final String HEADER_STATUS = "http.sink.error.status";
+  static final String HEADER_RESPONSE = "http.sink.error.response";
+  static final String HEADER_URL = "http.sink.error.url";
+
+  private HttpSinkConfig config;
+  private Sender sender;
+  private ErrantRecordReporter reporter;
+  private Sender.Sleeper sleeper = Thread::sleep;
+  private Clock clock = Clock.systemUTC();
+
+  public HttpSinkTask() {}
+
+  /** For unit tests: waits and time under the test's control. */
+  HttpSinkTask(Sender.Sleeper sleeper, Clock clock) {
+    this.sleeper = sleeper;
+    this.clock = clock;
+  }
+
+  @Override
+  public String version() {
+    return HttpSinkConnector.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new HttpSinkConfig(props);
+    HttpClient client =
+        HttpClient.newBuilder()
+            // Plain HTTP/1.1: no h2c upgrade attempt that analytics endpoints may mishandle.
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofMillis(config.getInt(HttpSinkConfig.CONNECT_TIMEOUT_MS)))
+            .build();
+    RetryPolicy retries = new RetryPolicy(config, () -> ThreadLocalRandom.current().nextDouble());
+    sender = new Sender(config, client, retries, sleeper, clock);
+    reporter = null;
+    if (config.deadLetterOnFailure() && context != null) {
+      try {
+        reporter = context.errantRecordReporter();
+      } catch (NoSuchMethodError | NoClassDefFoundError e) {
+        log.warn("This Connect worker has no errant record reporter (before 2.6); failed requests "
+            + "follow behavior.on.error");
+      }
+    }
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
+    for (SinkRecord r : records) {
+      int p = r.kafkaPartition() == null ? -1 : r.kafkaPartition();
+      byPartition.computeIfAbsent(new TopicPartition(r.topic(), p), k -> new ArrayList<>()).add(r);
+    }
+    List<Future<Void>> reported = new ArrayList<>();
+    try {
+      for (List<SinkRecord> partition : byPartition.values()) putPartition(partition, reported);
+      for (Future<Void> f : reported) f.get();
+    } catch (InterruptedException e) {
+      Sender.interrupted(e);
+    } catch (ExecutionException e) {
+      throw new ConnectException("Writing to the dead-letter topic failed", e.getCause());
+    }
+  }
+
+  private void putPartition(List<SinkRecord> records, List<Future<Void>> reported)
+      throws InterruptedException {
+    int max = config.getInt(HttpSinkConfig.BATCH_MAX_SIZE);
+    List<SinkRecord> batch = new ArrayList<>(Math.min(max, records.size()));
+    for (SinkRecord record : records) {
+      if (record.value() == null) {
+        flush(batch, reported); // a partition's requests keep offset order
+        onNull(record, reported);
+        continue;
+      }
+      batch.add(record);
+      if (batch.size() >= max) flush(batch, reported);
+    }
+    flush(batch, reported);
+  }
+
+  private void flush(List<SinkRecord> batch, List<Future<Void>> reported)
+      throws InterruptedException {
+    if (batch.isEmpty()) return;
+    Batch b = new Batch(batch, body(batch));
+    batch.clear();
+    settle(b, sender.send(b), config.getString(HttpSinkConfig.URL), reported);
+  }
+
+  private void onNull(SinkRecord record, List<Future<Void>> reported) throws InterruptedException {
+    String behavior = config.lower(HttpSinkConfig.BEHAVIOR_ON_NULL);
+    String at = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    if (behavior.equals("fail")) {
+      throw new ConnectException(
+          "Record " + at + " has a null value and `behavior.on.null.values` is fail");
+    }
+    if (!behavior.equals("delete")) return;
+    String key = record.key() == null ? "" : JsonText.render(record.key());
+    String url = config.getString(HttpSinkConfig.URL)
+        .replace("${key}", java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
+    Batch b = new Batch(List.of(record), "");
+    settle(b, sender.send(b, "DELETE", url, null), url, reported);
+  }
+
+  private String body(List<SinkRecord> batch) {
+    boolean asArray = config.getBoolean(HttpSinkConfig.BATCH_JSON_AS_ARRAY);
+    String prefix = asArray ? "[" : config.getString(HttpSinkConfig.BATCH_PREFIX);
+    String suffix = asArray ? "]" : config.getString(HttpSinkConfig.BATCH_SUFFIX);
+    String separator = asArray ? "," : config.getString(HttpSinkConfig.BATCH_SEPARATOR);
+    StringBuilder out = new StringBuilder(prefix);
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0) out.append(separator);
+      out.append(JsonText.render(batch.get(i).value()));
+    }
+    return out.append(suffix).toString();
+  }
+
+  /** What a batch that failed for good becomes: dead letters, or behavior.on.error. */
+  private void settle(Batch batch, Sender.Outcome outcome, String url, List<Future<Void>> reported) {
+    if (outcome.ok) return;
+    if (reporter != null) {
+      ConnectException error = new ConnectException(outcome.message);
+      for (SinkRecord r : batch.records) reported.add(reporter.report(deadLetter(r, outcome, url), error));
+      log.warn("{}; {} record(s) sent to the dead-letter topic", outcome.message, batch.records.size());
+      return;
+    }
+    switch (config.lower(HttpSinkConfig.BEHAVIOR_ON_ERROR)) {
+      case "log":
+        log.error("{}; skipped because `behavior.on.error` is log", outcome.message);
+        return;
+      case "ignore":
+        return;
+      default:
+        throw new ConnectException(outcome.message + " (`behavior.on.error` is fail)");
+    }
+  }
+
+  /**
+   * A plain SinkRecord (not the worker's own record), so that the reporter writes its headers:
+   * the status, a response excerpt and the URL without credentials.
+   */
+  static SinkRecord deadLetter(SinkRecord r, Sender.Outcome outcome, String url) {
+    Headers headers = r.headers().duplicate();
+    headers.addString(HEADER_STATUS, String.valueOf(outcome.status));
+    headers.addString(HEADER_RESPONSE, outcome.excerpt);
+    headers.addString(HEADER_URL, Redact.url(url));
+    int partition = r.kafkaPartition() == null ? -1 : r.kafkaPartition();
+    return new SinkRecord(r.topic(), partition, r.keySchema(), r.key(), r.valueSchema(), r.value(),
+        r.kafkaOffset(), r.timestamp(), r.timestampType(), headers);
+  }
+
+  @Override
+  public void stop() {}
+}

@@ -1,0 +1,70 @@
+package tracking.connect.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/**
+ * The SinkTaskContext interface of the Connect API (not the REST API), holding what the task
+ * reports as errant; integration tests check the real reporter on the real worker.
+ */
+final class TestContext implements SinkTaskContext {
+  final List<SinkRecord> reported = new ArrayList<>();
+  final List<Throwable> errors = new ArrayList<>();
+  private final boolean withReporter;
+
+  TestContext(boolean withReporter) {
+    this.withReporter = withReporter;
+  }
+
+  @Override
+  public ErrantRecordReporter errantRecordReporter() {
+    if (!withReporter) return null;
+    return (SinkRecord record, Throwable error) -> {
+      reported.add(record);
+      errors.add(error);
+      Future<Void> done = CompletableFuture.completedFuture(null);
+      return done;
+    };
+  }
+
+  @Override
+  public Map<String, String> configs() {
+    return Map.of();
+  }
+
+  @Override
+  public void offset(Map<TopicPartition, Long> offsets) {}
+
+  @Override
+  public void offset(TopicPartition tp, long offset) {}
+
+  @Override
+  public void timeout(long timeoutMs) {}
+
+  @Override
+  public Set<TopicPartition> assignment() {
+    return Set.of();
+  }
+
+  @Override
+  public void pause(TopicPartition... partitions) {}
+
+  @Override
+  public void resume(TopicPartition... partitions) {}
+
+  @Override
+  public void requestCommit() {}
+
+  @Override
+  public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+    throw new UnsupportedOperationException("not used by this connector");
+  }
+}
