@@ -132,6 +132,34 @@ async function topics(): Promise<string[]> {
 
 const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
 
+/** A message as a pattern that lets the CLI wrap it at any space. */
+const wrapped = (message: string) =>
+  new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
+
+/** The outputs of the stack's resources of one type, as the state holds them. */
+async function stateOf(type: string): Promise<Record<string, unknown>[]> {
+  const exported = JSON.parse((await pulumiOk(env, withStack(["stack", "export"]))).stdout) as {
+    deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] };
+  };
+  return (exported.deployment.resources ?? [])
+    .filter((r) => r.type === type)
+    .map((r) => r.outputs ?? {});
+}
+
+/** Refresh reads every resource back through its plugin; neither it nor a preview sees a change. */
+async function expectNoDrift(): Promise<void> {
+  await pulumiOk(env, withStack(["refresh", "--yes", "--expect-no-changes"]));
+  await pulumiOk(env, withStack(["preview", "--expect-no-changes"]));
+}
+
+const QUOTA = "kafka:index/quota:Quota";
+const TOPIC = "kafka:index/topic:Topic";
+
+/** The receiver's sink with an egress quota of `rate` bytes a second. */
+function withQuota(config: Record<string, unknown>, rate: number): void {
+  (config.destinations as { rateLimit?: unknown }[])[0].rateLimit = { consumerByteRate: rate };
+}
+
 describe("pulumi on the local platform (real engine, policy pack)", () => {
   beforeAll(async () => {
     backend = mkdtempSync(join(tmpdir(), "tracking-e2e-state-"));
@@ -336,6 +364,65 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     const result = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
     expect(result.code).not.toBe(0);
     expect(text(result)).toMatch(/request\.method/);
+  });
+
+  it("creates a sink's egress quota and reads it back with no drift", async () => {
+    writeStackConfig((config) => withQuota(config, 1_048_576));
+    const created = await pulumiOk(
+      env,
+      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+    );
+    expect(text(created)).toMatch(/\+ 1 created/);
+    expect(text(created)).not.toMatch(/replaced|deleted/);
+    await expectNoDrift();
+    expect((await stateOf(QUOTA)).map((q) => [q.entityName, q.config])).toEqual([
+      [expect.stringContaining(connectorName), { consumer_byte_rate: "1048576" }],
+    ]);
+  });
+
+  it("applies a retention change and more partitions in place, and refresh reads them back", async () => {
+    writeStackConfig((config) => {
+      withQuota(config, 1_048_576);
+      config.topicRetentionMs = 172_800_000;
+      config.topicPartitions = 4;
+    });
+    const result = await pulumiOk(
+      env,
+      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+    );
+    expect(text(result)).toMatch(/~ 1 updated/);
+    expect(text(result)).not.toMatch(/replaced|created|deleted/);
+    await expectNoDrift();
+    const tracking = (await stateOf(TOPIC)).find((t) => t.name === "e2e.tracking");
+    expect(tracking).toMatchObject({
+      partitions: 4,
+      config: expect.objectContaining({ "retention.ms": "172800000" }),
+    });
+  });
+
+  it("refuses fewer partitions at preview, because the topic's events would be lost", async () => {
+    writeStackConfig((config) => {
+      withQuota(config, 1_048_576);
+      config.topicRetentionMs = 172_800_000;
+      config.topicPartitions = 2;
+    });
+    const result = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
+    expect(result.code).not.toBe(0);
+    expect(text(result)).toMatch(
+      wrapped(
+        "`partitions` of topic e2e.tracking cannot go down from 4 to 2: Kafka cannot remove " +
+          "partitions, so the kafka plugin would delete the topic and create it again, losing " +
+          "every event in it.",
+      ),
+    );
+    expect(text(result)).not.toMatch(/to replace/);
+    // Nothing was touched: the topic on the cluster still has its four partitions.
+    writeStackConfig((config) => {
+      withQuota(config, 1_048_576);
+      config.topicRetentionMs = 172_800_000;
+      config.topicPartitions = 4;
+    });
+    await expectNoDrift();
   });
 
   it("destroys every connector and topic it created", async () => {
