@@ -254,6 +254,41 @@ describe("tracking HTTP sink on the real worker", () => {
     expect(idsFromBody()(resent)).toEqual(sent.map((s) => s.id));
   }, 150_000);
 
+  it("holds a request-rate limit shared by its tasks, measured at the receiver over 30 s", async () => {
+    const path = `/${uniqueName("rate")}`;
+    const topic = uniqueName("rate-src");
+    await createTopic(topic, 3);
+    const limit = 6; // requests per second, for the connector's 3 tasks together
+    const sent = await produceTo(
+      topic,
+      Array.from({ length: 30 * limit }, (_, i) => ({ id: `${path}-${i}`, partition: i % 3 })),
+    );
+    await sink(path, topic, {
+      "tasks.max": "3",
+      "batch.max.size": "1",
+      "request.rate.limit.per.second": String(limit),
+      // put() waits for the limit: small polls keep it short, so a rebalance (each task's
+      // consumer joining) never waits long for a task in the middle of a large poll.
+      "consumer.override.max.poll.records": "6",
+    });
+    const report = await client.waitForIds(
+      sent.map((s) => s.id),
+      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []), timeoutMs: 90_000 },
+    );
+    expect(report.missing).toEqual([]);
+    const at = (await requestsOn(path)).map((r) => r.receivedAt).sort((a, b) => a - b);
+    expect(at.length).toBeGreaterThanOrEqual(sent.length);
+    // Over the whole run: not faster than the limit (each task's first request is free; 5% for
+    // the jitter of arrival times; without the limit this run takes a second or two).
+    const seconds = (at[at.length - 1] - at[0]) / 1000;
+    expect((at.length - 3) / seconds).toBeLessThanOrEqual(limit * 1.05);
+    // In any one second: the limit, plus one request per task for arrival jitter.
+    for (let i = 0; i < at.length; i++) {
+      const inWindow = at.filter((t) => t >= at[i] && t < at[i] + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(limit + 3);
+    }
+  }, 150_000);
+
   it("sends gzip bodies that decode to the events, and SMT-masked JSON values as JSON", async () => {
     const path = `/${uniqueName("gzip")}`;
     const topic = uniqueName("gzip-src");

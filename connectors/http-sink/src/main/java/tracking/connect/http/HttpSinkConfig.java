@@ -53,6 +53,9 @@ public final class HttpSinkConfig extends AbstractConfig {
   public static final String RETRY_AFTER_MAX_MS = "retry.after.max.ms";
   public static final String IDEMPOTENCY_KEY_HEADER = "idempotency.key.header";
   public static final String COMPRESSION = "request.body.compression";
+  public static final String RATE_LIMIT = "request.rate.limit.per.second";
+  /** Set by the connector in each task's config: how many tasks share the rate limit. */
+  public static final String TASK_COUNT = "tracking.http.sink.task.count";
   // The framework key this connector reads (see deadLetterOnFailure).
   public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -168,7 +171,20 @@ public final class HttpSinkConfig extends AbstractConfig {
         ConfigDef.CaseInsensitiveValidString.in("none", "gzip"), Importance.LOW,
         "Compress request bodies: none or gzip (sent with Content-Encoding: gzip).", g, ++o,
         ConfigDef.Width.SHORT, COMPRESSION);
+    d.define(RATE_LIMIT, Type.DOUBLE, 0.0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        "Most requests per second for the whole connector (retries included), split evenly "
+            + "across its tasks; 0 for no limit.", g, ++o, ConfigDef.Width.SHORT, RATE_LIMIT);
     return d;
+  }
+
+  /** How many tasks share the rate limit (1 when the connector did not say). */
+  public int taskCount() {
+    Object v = originals().get(TASK_COUNT);
+    try {
+      return v == null ? 1 : Math.max(1, Integer.parseInt(v.toString()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   public HttpSinkConfig(Map<String, String> props) {

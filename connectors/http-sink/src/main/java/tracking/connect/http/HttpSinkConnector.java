@@ -35,7 +35,11 @@ public final class HttpSinkConnector extends SinkConnector {
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> configs = new ArrayList<>();
-    for (int i = 0; i < maxTasks; i++) configs.add(props);
+    for (int i = 0; i < maxTasks; i++) {
+      Map<String, String> task = new java.util.HashMap<>(props);
+      task.put(HttpSinkConfig.TASK_COUNT, String.valueOf(maxTasks));
+      configs.add(task);
+    }
     return configs;
   }
 

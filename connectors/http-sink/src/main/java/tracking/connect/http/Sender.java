@@ -62,6 +62,7 @@ final class Sender {
   private final String keyHeader;
   private final boolean gzip;
   private final Duration timeout;
+  private final RateLimit rateLimit;
 
   Sender(HttpSinkConfig config, HttpClient client, RetryPolicy retries, Sleeper sleeper,
       Clock clock) {
@@ -83,6 +84,8 @@ final class Sender {
     keyHeader = config.getString(HttpSinkConfig.IDEMPOTENCY_KEY_HEADER);
     gzip = config.lower(HttpSinkConfig.COMPRESSION).equals("gzip");
     timeout = Duration.ofMillis(config.getInt(HttpSinkConfig.REQUEST_TIMEOUT_MS));
+    rateLimit = new RateLimit(config.getDouble(HttpSinkConfig.RATE_LIMIT), config.taskCount(),
+        clock, sleeper);
   }
 
   static byte[] gzip(byte[] plain) {
@@ -127,6 +130,7 @@ final class Sender {
     for (int attempt = 1; ; attempt++) {
       String retryAfter = null;
       boolean retry;
+      rateLimit.acquire();
       try {
         HttpResponse<String> response =
             client.send(request(batch, method, url, body, attempt), HttpResponse.BodyHandlers.ofString());

@@ -132,6 +132,37 @@ class HttpSinkTaskTest {
   }
 
   @Test
+  void theRateLimitIsSplitAcrossTasksAndSpacesEveryRequest() {
+    endpoint.answer(500, "once", Map.of());
+    // A clock that the waits advance, as real time would.
+    long[] now = {Instant.parse("2026-12-01T10:00:00Z").toEpochMilli()};
+    Clock clock = new Clock() {
+      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return Instant.ofEpochMilli(now[0]); }
+    };
+    HttpSinkTask task = new HttpSinkTask(ms -> { waits.add(ms); now[0] += ms; }, clock);
+    task.initialize(new TestContext(false));
+    Map<String, String> props = HttpSinkConfigTest.props("http.api.url", endpoint.url("/e"),
+        "request.rate.limit.per.second", "4", HttpSinkConfig.TASK_COUNT, "2",
+        "retry.backoff.ms", "0", "retry.backoff.policy", "CONSTANT_VALUE");
+    task.start(props);
+    task.put(List.of(record(0, 0, json(0)), record(0, 1, json(1)), record(0, 2, json(2))));
+    // 4 requests (one retry) at 4/s shared by 2 tasks: one every 500 ms from this task.
+    assertEquals(List.of(0L, 500L, 500L, 500L), waits);
+    assertEquals(4, endpoint.requests("/e").size());
+  }
+
+  @Test
+  void theConnectorTellsEachTaskHowManyShareTheLimit() {
+    HttpSinkConnector connector = new HttpSinkConnector();
+    connector.start(HttpSinkConfigTest.props());
+    List<Map<String, String>> configs = connector.taskConfigs(3);
+    assertEquals(3, configs.size());
+    for (Map<String, String> c : configs) assertEquals("3", c.get(HttpSinkConfig.TASK_COUNT));
+  }
+
+  @Test
   void gzipBodiesDecodeToWhatWasSent() {
     HttpSinkTask task = task(new TestContext(false), "request.body.compression", "gzip", "batch.max.size", "3");
     task.put(List.of(record(0, 0, json(0)), record(0, 1, "{\"é\":\"ü\"}")));
