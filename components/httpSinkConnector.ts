@@ -357,7 +357,10 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
           entityName: sinkClientId(args.connectorName),
           config: { consumer_byte_rate: String(args.consumerByteRate) },
         },
-        { parent: this },
+        // The kafka plugin replaces a quota on any change of its values. Created first, the new
+        // quota would be the same client id as the old one, whose delete then removes the values
+        // just set: the old one must go first.
+        { parent: this, deleteBeforeReplace: true },
       );
     }
 

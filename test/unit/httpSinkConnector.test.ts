@@ -287,6 +287,8 @@ describe("HttpSinkConnector", () => {
       entityName: "dev-amp-http-sink-consumer",
       config: { consumer_byte_rate: "1048576" },
     });
+    // A changed rate is a replace of the same client id: the old quota must be deleted first.
+    expect(named("kafka:index/quota:Quota", "amp-egress").deleteBeforeReplace).toBe(true);
     expect(named(CONNECTOR_TYPE, "amp-connector").inputs.state).toBe("PAUSED");
   });
 

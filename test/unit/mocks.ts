@@ -14,7 +14,12 @@ const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") a
 /** The part of the SDK's mock monitor that sees each registration request as the engine would. */
 interface MockMonitor {
   registerResource(
-    req: { getType(): string; getName(): string; getProtect(): boolean },
+    req: {
+      getType(): string;
+      getName(): string;
+      getProtect(): boolean;
+      getDeletebeforereplace(): boolean;
+    },
     callback: unknown,
   ): unknown;
 }
@@ -29,6 +34,8 @@ export interface Registered {
   readonly inputs: Record<string, unknown>;
   /** The `protect` option of the registration request the engine would get. */
   readonly protect: boolean;
+  /** The `deleteBeforeReplace` option of that request. */
+  readonly deleteBeforeReplace: boolean;
 }
 
 /** Extra output properties the mocked engine returns for a registered resource. */
@@ -61,8 +68,8 @@ export async function useMocks(
     full,
     secretKeys.map((k) => `${PROJECT}:${k}`),
   );
-  // Mocks hand newResource no resource options: read `protect` off the request itself.
-  const protect = new Map<string, boolean>();
+  // Mocks hand newResource no resource options: read them off the request itself.
+  const options = new Map<string, { protect: boolean; deleteBeforeReplace: boolean }>();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -70,7 +77,9 @@ export async function useMocks(
           type: args.type,
           name: args.name,
           inputs: args.inputs,
-          protect: protect.get(`${args.type}::${args.name}`) ?? false,
+          protect: options.get(`${args.type}::${args.name}`)?.protect ?? false,
+          deleteBeforeReplace:
+            options.get(`${args.type}::${args.name}`)?.deleteBeforeReplace ?? false,
         };
         registered.push(resource);
         return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs(resource) } };
@@ -86,7 +95,10 @@ export async function useMocks(
   const monitor = getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    protect.set(`${req.getType()}::${req.getName()}`, req.getProtect());
+    options.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+    });
     return register(req, callback);
   };
 }
