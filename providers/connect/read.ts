@@ -4,7 +4,7 @@ import { warn } from "./log";
 import { planRestart, POLICY_OF_STATE_WITHOUT_ONE } from "./restart";
 import { hashSecret, isMasked } from "./secrets";
 import { waitForStatus } from "./settle";
-import { declarableState, describeStatus, failures } from "./status";
+import { declarableState, describeStatus, failures, settledAfterRestart } from "./status";
 import { ConnectorOutputs, endpointOf } from "./types";
 
 /**
@@ -47,9 +47,7 @@ export async function refreshConnector(
   if (plan.action === "restart") {
     await client.restart(id, true);
     // Report the restarted states, briefly bounded: refresh must stay quick.
-    status = (
-      await waitForStatus(client, id, (s) => s !== undefined && failures(s).length === 0, 15_000)
-    ).status;
+    status = (await waitForStatus(client, id, settledAfterRestart, 15_000)).status;
   } else if (plan.action !== "none") {
     const why = plan.action === "wait" ? `next restart at ${plan.notBefore}` : plan.reason;
     await warn(`connector "${id}" has failed and was not restarted (${why}).`);

@@ -42,6 +42,21 @@ export function failures(status: ConnectorStatus | undefined): string[] {
 }
 
 /**
+ * True once a restart has played out: the connector and every task are in a settled state, none
+ * FAILED and none still RESTARTING or UNASSIGNED. A task that is only "not failed" may still be on
+ * its way back, and would be reported as RESTARTING.
+ */
+export function settledAfterRestart(status: ConnectorStatus | undefined): boolean {
+  if (!status) return false;
+  const settling = (state: string) => state === "RESTARTING" || state === "UNASSIGNED";
+  return (
+    failures(status).length === 0 &&
+    !settling(status.connector.state) &&
+    !status.tasks.some((t) => settling(t.state))
+  );
+}
+
+/**
  * True when the worker reports the connector, and each of its tasks, in the declared state. For a
  * sink, `tasksMax` is also awaited: right after a config change the status still shows the old
  * tasks, and sink connectors run exactly `tasks.max` tasks.

@@ -3,6 +3,7 @@ import {
   describeStatus,
   failures,
   reached,
+  settledAfterRestart,
   summariseTrace,
   workersOf,
 } from "../../../../providers/connect/status";
@@ -70,5 +71,16 @@ describe("status: the declared state reached", () => {
     expect(reached(sink("RUNNING"), "RUNNING", "2")).toBe(false);
     expect(reached(sink("RUNNING", "RUNNING"), "RUNNING", "2")).toBe(true);
     expect(reached(sink("RUNNING"), "RUNNING", undefined)).toBe(true);
+  });
+});
+
+describe("status: a restart played out", () => {
+  it("waits for tasks still RESTARTING or UNASSIGNED, not only for no failure", () => {
+    expect(settledAfterRestart(status("RUNNING", ["RUNNING", "RUNNING"]))).toBe(true);
+    expect(settledAfterRestart(status("RUNNING", ["RUNNING", "RESTARTING"]))).toBe(false);
+    expect(settledAfterRestart(status("RUNNING", ["UNASSIGNED"]))).toBe(false);
+    expect(settledAfterRestart(status("RESTARTING", ["RUNNING"]))).toBe(false);
+    expect(settledAfterRestart(status("RUNNING", ["FAILED"]))).toBe(false);
+    expect(settledAfterRestart(undefined)).toBe(false);
   });
 });
