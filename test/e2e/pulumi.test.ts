@@ -358,15 +358,18 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
 
   it("stops a setting the Connect worker rejects at preview, naming the key", async () => {
     writeStackConfig((config) => {
-      // The local connector accepts POST and PUT only; the worker's validation says so.
-      (config.destinations as { method: string }[])[0].method = "PATCH";
+      // Three digits pass the stack's own check; the connector's ConfigDef wants 100 to 999.
+      (config.destinations as { retries: { retryOnStatusCodes: string } }[])[0].retries = {
+        retryOnStatusCodes: "099",
+      };
     });
     const result = await pulumi(env, withStack(["preview", ...policyFlags("local")]));
     expect(result.code).not.toBe(0);
-    expect(text(result)).toMatch(/request\.method/);
+    expect(text(result)).toMatch(/retry\.on\.status\.codes/);
+    expect(text(result)).toMatch(/the Connect worker's validation/);
   });
 
-  it("creates a sink's egress quota and reads it back with no drift", async () => {
+  it("creates a sink's egress quota, reads it back, and changes it deleting before replacing", async () => {
     writeStackConfig((config) => withQuota(config, 1_048_576));
     const created = await pulumiOk(
       env,
@@ -378,11 +381,26 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     expect((await stateOf(QUOTA)).map((q) => [q.entityName, q.config])).toEqual([
       [expect.stringContaining(connectorName), { consumer_byte_rate: "1048576" }],
     ]);
+    // The plugin replaces a quota on a new value; created first, the new one would lose its
+    // values to the old one's delete (same client id), so the old one goes first.
+    writeStackConfig((config) => withQuota(config, 2_097_152));
+    const changed = await pulumiOk(
+      env,
+      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+    );
+    const output = text(changed);
+    expect(output).toMatch(/\+-\s*1 replaced/);
+    expect(output.indexOf("deleted original")).toBeGreaterThan(-1);
+    expect(output.indexOf("deleted original")).toBeLessThan(output.indexOf("created replacement"));
+    await expectNoDrift();
+    expect((await stateOf(QUOTA)).map((q) => q.config)).toEqual([
+      { consumer_byte_rate: "2097152" },
+    ]);
   });
 
   it("applies a retention change and more partitions in place, and refresh reads them back", async () => {
     writeStackConfig((config) => {
-      withQuota(config, 1_048_576);
+      withQuota(config, 2_097_152);
       config.topicRetentionMs = 172_800_000;
       config.topicPartitions = 4;
     });
@@ -402,7 +420,7 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
 
   it("refuses fewer partitions at preview, because the topic's events would be lost", async () => {
     writeStackConfig((config) => {
-      withQuota(config, 1_048_576);
+      withQuota(config, 2_097_152);
       config.topicRetentionMs = 172_800_000;
       config.topicPartitions = 2;
     });
@@ -418,7 +436,7 @@ describe("pulumi on the local platform (real engine, policy pack)", () => {
     expect(text(result)).not.toMatch(/to replace/);
     // Nothing was touched: the topic on the cluster still has its four partitions.
     writeStackConfig((config) => {
-      withQuota(config, 1_048_576);
+      withQuota(config, 2_097_152);
       config.topicRetentionMs = 172_800_000;
       config.topicPartitions = 4;
     });
