@@ -102,3 +102,19 @@ export function writableCopy(from: string, to: string): void {
     fs.chmodSync(target, 0o644);
   }
 }
+
+/**
+ * The upstream source of a part as a fresh writable folder `src/<name>` of the build folder: the
+ * module from the proxy where it serves it, else the tree (`go generate` and `go mod edit` write
+ * into it). Answers the folder and where the source came from.
+ */
+export async function writableSourceOf(
+  up: Upstream,
+  where: { readonly thirdParty: string; readonly srcRoot: string; readonly name: string },
+  download: (module: string, version: string) => Promise<string>,
+): Promise<{ readonly dir: string; readonly from: string }> {
+  const source = await resolveSource(up, where.thirdParty, download);
+  const dir = path.join(where.srcRoot, where.name);
+  writableCopy(source.dir, dir);
+  return { dir, from: source.from };
+}

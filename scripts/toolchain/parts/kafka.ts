@@ -4,7 +4,7 @@ import { sha256 } from "../common";
 import { Context, buildPart, installPlugin, progressFor } from "../context";
 import { goEnv, goModDownload } from "../go";
 import { run } from "../run";
-import { Upstream, resolveSource, sourceKey, writableCopy } from "../sources";
+import { Upstream, sourceKey, writableSourceOf } from "../sources";
 
 export const KAFKA_MODULE = "github.com/pulumi/pulumi-kafka/provider/v3";
 /** The module root inside the third-party folder (see its ORIGIN.md). */
@@ -37,12 +37,14 @@ async function buildKafka(ctx: Context, up: Upstream, binary: string): Promise<s
   const log = path.join(ctx.layout.logs, "kafka.log");
   const env = goEnv(ctx.layout.home);
   const progress = progressFor(ctx, "kafka plugin");
-  const source = await resolveSource(up, ctx.thirdParty, async (module, version) => {
-    return (await goModDownload(module, version, { env, cwd: ctx.layout.src, log })).dir;
-  });
   // Writable: `go generate` writes schema-embed.json beside main.go.
-  const dir = path.join(ctx.layout.src, "kafka");
-  writableCopy(source.dir, dir);
+  const source = await writableSourceOf(
+    up,
+    { thirdParty: ctx.thirdParty, srcRoot: ctx.layout.src, name: "kafka" },
+    async (module, version) =>
+      (await goModDownload(module, version, { env, cwd: ctx.layout.src, log })).dir,
+  );
+  const dir = source.dir;
   const opts = { env, log, nice: true, progress };
   // Not `go mod download`: that asks for pulumi-java, which only the schema generator needs.
   const cmd = path.join(dir, "cmd", "pulumi-resource-kafka");

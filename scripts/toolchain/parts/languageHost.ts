@@ -4,7 +4,7 @@ import { sha256 } from "../common";
 import { CLI_MODULE, Context, SDK_MODULE, VERSION_VAR, buildPart, progressFor } from "../context";
 import { goEnv, goModDownload } from "../go";
 import { run } from "../run";
-import { Upstream, resolveSource, sourceKey, writableCopy } from "../sources";
+import { Upstream, sourceKey, writableSourceOf } from "../sources";
 
 export const HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
 /** The module root inside the third-party folder (see its ORIGIN.md). */
@@ -32,11 +32,13 @@ async function buildHost(ctx: Context, up: Upstream, target: string): Promise<st
   const log = path.join(ctx.layout.logs, "language-nodejs.log");
   const env = goEnv(ctx.layout.home);
   const progress = progressFor(ctx, "language host");
-  const source = await resolveSource(up, ctx.thirdParty, async (module, version) => {
-    return (await goModDownload(module, version, { env, cwd: ctx.layout.src, log })).dir;
-  });
-  const dir = path.join(ctx.layout.src, "language-nodejs");
-  writableCopy(source.dir, dir);
+  const source = await writableSourceOf(
+    up,
+    { thirdParty: ctx.thirdParty, srcRoot: ctx.layout.src, name: "language-nodejs" },
+    async (module, version) =>
+      (await goModDownload(module, version, { env, cwd: ctx.layout.src, log })).dir,
+  );
+  const dir = source.dir;
   const opts = { cwd: dir, env, log, nice: true, progress };
   // Its go.mod points pkg and sdk at folders of the pulumi repository: take them at the tag.
   await run(
