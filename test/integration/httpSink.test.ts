@@ -1,4 +1,4 @@
-import { idsFromBody } from "../../platform/receiverClient";
+import { idsOnPath } from "./connectorFixtures";
 import {
   createTopic,
   deleteConnector,
@@ -15,12 +15,6 @@ import {
  */
 const e = platformEndpoints();
 const client = receiver();
-
-/** Ids of the requests that hit `path` only: other tests share the receiver. */
-const onPath = (path: string) => {
-  const ids = idsFromBody();
-  return (r: Parameters<ReturnType<typeof idsFromBody>>[0]) => (r.path === path ? ids(r) : []);
-};
 
 async function sinkTo(path: string, extra: Record<string, string> = {}) {
   const topic = uniqueName("sink");
@@ -58,7 +52,7 @@ describe("HTTP sink through the platform", () => {
 
     const report = await client.waitForIds(
       events.map((ev) => ev.id),
-      { extract: onPath(path), timeoutMs: 60_000 },
+      { extract: idsOnPath(path), timeoutMs: 60_000 },
     );
     expect(report.missing).toEqual([]);
     const requests = (await client.requests()).filter((r) => r.path === path);
@@ -82,7 +76,7 @@ describe("HTTP sink through the platform", () => {
       ids.map((id) => ({ id })),
     );
 
-    const report = await client.waitForIds(ids, { extract: onPath(path), timeoutMs: 60_000 });
+    const report = await client.waitForIds(ids, { extract: idsOnPath(path), timeoutMs: 60_000 });
     expect(report.missing).toEqual([]);
     const stats = await client.stats();
     expect(stats.rejected).toBe(4);
@@ -105,7 +99,7 @@ describe("HTTP sink through the platform", () => {
       ids.map((id) => ({ id })),
     );
 
-    const report = await client.waitForIds(ids, { extract: onPath(path), timeoutMs: 60_000 });
+    const report = await client.waitForIds(ids, { extract: idsOnPath(path), timeoutMs: 60_000 });
     expect(report.missing).toEqual([]);
     const requests = (await client.requests()).filter((r) => r.path === path);
     expect(requests.every((r) => Array.isArray(r.json) && r.status === 200)).toBe(true);

@@ -43,6 +43,9 @@ async function produceTo(
 }
 
 const onPath = (path: string) => (r: RecordedRequest) => r.path.startsWith(path);
+/** Ids of the events in the requests under `path`: other tests share the receiver. */
+const idsUnder = (path: string) => (r: RecordedRequest) =>
+  onPath(path)(r) ? idsFromBody()(r) : [];
 
 async function requestsOn(path: string): Promise<RecordedRequest[]> {
   return (await client.requests()).filter(onPath(path));
@@ -110,7 +113,7 @@ describe("tracking HTTP sink on the real worker", () => {
 
     const report = await client.waitForIds(
       sent.map((s) => s.id),
-      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []), timeoutMs: 90_000 },
+      { extract: idsUnder(path), timeoutMs: 90_000 },
     );
     expect(report.missing).toEqual([]);
     const requests = await requestsOn(path);
@@ -168,7 +171,7 @@ describe("tracking HTTP sink on the real worker", () => {
     const bad = events.filter((ev) => ev.kind === "refused");
     const report = await client.waitForIds(
       good.map((g) => g.id),
-      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []) },
+      { extract: idsUnder(path) },
     );
     expect(report.missing).toEqual([]);
     const dead = await readTopic(dlq, bad.length, 60_000);
@@ -243,7 +246,7 @@ describe("tracking HTTP sink on the real worker", () => {
 
     const report = await client.waitForIds(
       sent.map((s) => s.id),
-      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []) },
+      { extract: idsUnder(path) },
     );
     expect(report.missing).toEqual([]);
     const requests = await requestsOn(path);
@@ -273,7 +276,7 @@ describe("tracking HTTP sink on the real worker", () => {
     });
     const report = await client.waitForIds(
       sent.map((s) => s.id),
-      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []), timeoutMs: 90_000 },
+      { extract: idsUnder(path), timeoutMs: 90_000 },
     );
     expect(report.missing).toEqual([]);
     const at = (await requestsOn(path)).map((r) => r.receivedAt).sort((a, b) => a - b);
@@ -312,7 +315,7 @@ describe("tracking HTTP sink on the real worker", () => {
     await produceTo(topic, events);
     const report = await client.waitForIds(
       events.map((ev) => ev.id),
-      { extract: (r) => (onPath(path)(r) ? idsFromBody()(r) : []) },
+      { extract: idsUnder(path) },
     );
     expect(report.missing).toEqual([]);
     const requests = await requestsOn(path);
