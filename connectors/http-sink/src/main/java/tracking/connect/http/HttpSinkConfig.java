@@ -54,6 +54,7 @@ public final class HttpSinkConfig extends AbstractConfig {
   public static final String IDEMPOTENCY_KEY_HEADER = "idempotency.key.header";
   public static final String COMPRESSION = "request.body.compression";
   public static final String RATE_LIMIT = "request.rate.limit.per.second";
+  public static final String EVENT_RATE_LIMIT = "request.rate.limit.events.per.second";
   /** Set by the connector in each task's config: how many tasks share the rate limit. */
   public static final String TASK_COUNT = "tracking.http.sink.task.count";
   // The framework key this connector reads (see deadLetterOnFailure).
@@ -172,8 +173,14 @@ public final class HttpSinkConfig extends AbstractConfig {
         "Compress request bodies: none or gzip (sent with Content-Encoding: gzip).", g, ++o,
         ConfigDef.Width.SHORT, COMPRESSION);
     d.define(RATE_LIMIT, Type.DOUBLE, 0.0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-        "Most requests per second for the whole connector (retries included), split evenly "
-            + "across its tasks; 0 for no limit.", g, ++o, ConfigDef.Width.SHORT, RATE_LIMIT);
+        "Most requests per second for the whole connector (retries included), shared exactly "
+            + "by its tasks (each gets this divided by tasks.max, fractions kept); 0 for no limit.",
+        g, ++o, ConfigDef.Width.SHORT, RATE_LIMIT);
+    d.define(EVENT_RATE_LIMIT, Type.DOUBLE, 0.0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        "Most events (records) per second for the whole connector, retries included, shared "
+            + "exactly by its tasks; a request of k records takes k. A batch larger than a task's "
+            + "per-second share still goes out, and that task then waits until its share has paid "
+            + "for it; 0 for no limit.", g, ++o, ConfigDef.Width.SHORT, EVENT_RATE_LIMIT);
     return d;
   }
 
@@ -189,19 +196,10 @@ public final class HttpSinkConfig extends AbstractConfig {
 
   public HttpSinkConfig(Map<String, String> props) {
     super(DEF, props);
-    String auth = authType();
-    if (auth.equals("BASIC") && getString(USER).isEmpty()) {
-      throw new ConfigException(USER, "", "`connection.user` is required when `auth.type` is BASIC");
-    }
-    if (auth.equals("OAUTH2")) {
-      for (String key : List.of(OAUTH2_TOKEN_URL, OAUTH2_CLIENT_ID)) {
-        if (getString(key).isEmpty()) {
-          throw new ConfigException(key, "", "`" + key + "` is required when `auth.type` is OAUTH2");
-        }
-      }
-      new HttpUrl().ensureValid(OAUTH2_TOKEN_URL, getString(OAUTH2_TOKEN_URL));
-    }
-    headerMap();
+    // The same cross-key rules as the connector's validate(), so a config that skipped
+    // validation still fails here, naming the key.
+    Map<String, List<String>> errors = CrossChecks.check(values()::get);
+    if (!errors.isEmpty()) throw new ConfigException(CrossChecks.describe(errors));
   }
 
   public String authType() {
@@ -237,15 +235,19 @@ public final class HttpSinkConfig extends AbstractConfig {
   }
 
   public Map<String, String> headerMap() {
+    return parseHeaders(secret(HEADERS), getString(HEADER_SEPARATOR));
+  }
+
+  /** `Name:Value` pairs separated by `separator`; the error never echoes the text (secrets). */
+  static Map<String, String> parseHeaders(String raw, String separator) {
     Map<String, String> headers = new LinkedHashMap<>();
-    String raw = secret(HEADERS);
     if (raw.isEmpty()) return headers;
-    for (String pair : raw.split(Pattern.quote(getString(HEADER_SEPARATOR)))) {
+    for (String pair : raw.split(Pattern.quote(separator))) {
       int colon = pair.indexOf(':');
       if (colon <= 0) {
         // The value may hold a credential: name the setting and the rule, never the text.
         throw new ConfigException("`" + HEADERS + "`: each header must look like `Name:Value`, "
-            + "separated by `" + getString(HEADER_SEPARATOR) + "` (header.separator)");
+            + "separated by `" + separator + "` (header.separator)");
       }
       headers.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
     }

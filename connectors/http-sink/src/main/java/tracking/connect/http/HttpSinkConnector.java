@@ -3,7 +3,9 @@ package tracking.connect.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -13,7 +15,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
  * the pom's version (a unit test checks it).
  */
 public final class HttpSinkConnector extends SinkConnector {
-  static final String VERSION = "0.2.0";
+  static final String VERSION = "0.3.0";
   private Map<String, String> props;
 
   @Override
@@ -45,6 +47,22 @@ public final class HttpSinkConnector extends SinkConnector {
 
   @Override
   public void stop() {}
+
+  /**
+   * ConfigDef's per-key validation, then the rules between keys (see {@link CrossChecks}), each
+   * error added to the key at fault so that the worker's validate endpoint names it.
+   */
+  @Override
+  public Config validate(Map<String, String> connectorConfigs) {
+    Config config = super.validate(connectorConfigs);
+    Map<String, ConfigValue> byName = new java.util.HashMap<>();
+    for (ConfigValue v : config.configValues()) byName.put(v.name(), v);
+    CrossChecks.check(key -> {
+      ConfigValue v = byName.get(key);
+      return v == null || !v.errorMessages().isEmpty() ? null : v.value();
+    }).forEach((key, messages) -> messages.forEach(byName.get(key)::addErrorMessage));
+    return config;
+  }
 
   @Override
   public ConfigDef config() {

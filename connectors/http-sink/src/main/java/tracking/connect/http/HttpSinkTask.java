@@ -37,6 +37,7 @@ public final class HttpSinkTask extends SinkTask {
   private ErrantRecordReporter reporter;
   private Sender.Sleeper sleeper = Thread::sleep;
   private Clock clock = Clock.systemUTC();
+  private TaskMetrics metrics = new TaskMetrics();
 
   public HttpSinkTask() {}
 
@@ -61,7 +62,9 @@ public final class HttpSinkTask extends SinkTask {
             .connectTimeout(Duration.ofMillis(config.getInt(HttpSinkConfig.CONNECT_TIMEOUT_MS)))
             .build();
     RetryPolicy retries = new RetryPolicy(config, () -> ThreadLocalRandom.current().nextDouble());
-    sender = new Sender(config, client, retries, sleeper, clock);
+    metrics = new TaskMetrics();
+    registerMetrics();
+    sender = new Sender(config, client, retries, sleeper, clock, metrics);
     reporter = null;
     if (config.deadLetterOnFailure() && context != null) {
       try {
@@ -71,6 +74,23 @@ public final class HttpSinkTask extends SinkTask {
             + "follow behavior.on.error");
       }
     }
+  }
+
+  /** The worker's plugin metrics (KIP-877); a worker before Kafka 4.1 has none. */
+  private void registerMetrics() {
+    if (context == null) return;
+    try {
+      org.apache.kafka.common.metrics.PluginMetrics plugin = context.pluginMetrics();
+      if (plugin != null) metrics.register(plugin);
+    } catch (NoSuchMethodError | AbstractMethodError | UnsupportedOperationException e) {
+      log.warn("This Connect worker offers no plugin metrics (Kafka 4.1+ does); the task's "
+          + "metrics are not published");
+    }
+  }
+
+  /** This task's counters (for tests). */
+  TaskMetrics metrics() {
+    return metrics;
   }
 
   @Override
@@ -145,18 +165,25 @@ public final class HttpSinkTask extends SinkTask {
 
   /** What a batch that failed for good becomes: dead letters, or behavior.on.error. */
   private void settle(Batch batch, Sender.Outcome outcome, String url, List<Future<Void>> reported) {
-    if (outcome.ok) return;
+    int n = batch.records.size();
+    if (outcome.ok) {
+      metrics.delivered(n);
+      return;
+    }
     if (reporter != null) {
       ConnectException error = new ConnectException(outcome.message);
       for (SinkRecord r : batch.records) reported.add(reporter.report(deadLetter(r, outcome, url), error));
+      metrics.deadLettered(n);
       log.warn("{}; {} record(s) sent to the dead-letter topic", outcome.message, batch.records.size());
       return;
     }
     switch (config.lower(HttpSinkConfig.BEHAVIOR_ON_ERROR)) {
       case "log":
         log.error("{}; skipped because `behavior.on.error` is log", outcome.message);
+        metrics.skipped(n);
         return;
       case "ignore":
+        metrics.skipped(n);
         return;
       default:
         throw new ConnectException(outcome.message + " (`behavior.on.error` is fail)");
@@ -178,5 +205,7 @@ public final class HttpSinkTask extends SinkTask {
   }
 
   @Override
-  public void stop() {}
+  public void stop() {
+    metrics.close();
+  }
 }

@@ -56,11 +56,15 @@ final class RetryPolicy {
    * header (may be null), as seen at `now`.
    */
   long waitMs(int retry, int status, String retryAfter, Instant now) {
-    if (status == 429 || status == 503) {
-      Optional<Long> asked = parseRetryAfter(retryAfter, now);
-      if (asked.isPresent()) return Math.min(asked.get(), retryAfterMaxMs);
+    if (honoursRetryAfter(status, retryAfter, now)) {
+      return Math.min(parseRetryAfter(retryAfter, now).orElseThrow(), retryAfterMaxMs);
     }
     return backoff(retry);
+  }
+
+  /** True when the wait after this answer is the server's Retry-After, not the backoff. */
+  boolean honoursRetryAfter(int status, String retryAfter, Instant now) {
+    return (status == 429 || status == 503) && parseRetryAfter(retryAfter, now).isPresent();
   }
 
   /** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`, in ms from `now`. */

@@ -63,9 +63,11 @@ final class Sender {
   private final boolean gzip;
   private final Duration timeout;
   private final RateLimit rateLimit;
+  private final TaskMetrics metrics;
 
   Sender(HttpSinkConfig config, HttpClient client, RetryPolicy retries, Sleeper sleeper,
-      Clock clock) {
+      Clock clock, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.client = client;
     this.retries = retries;
@@ -84,8 +86,8 @@ final class Sender {
     keyHeader = config.getString(HttpSinkConfig.IDEMPOTENCY_KEY_HEADER);
     gzip = config.lower(HttpSinkConfig.COMPRESSION).equals("gzip");
     timeout = Duration.ofMillis(config.getInt(HttpSinkConfig.REQUEST_TIMEOUT_MS));
-    rateLimit = new RateLimit(config.getDouble(HttpSinkConfig.RATE_LIMIT), config.taskCount(),
-        clock, sleeper);
+    rateLimit = new RateLimit(config.getDouble(HttpSinkConfig.RATE_LIMIT),
+        config.getDouble(HttpSinkConfig.EVENT_RATE_LIMIT), config.taskCount(), clock, sleeper);
   }
 
   static byte[] gzip(byte[] plain) {
@@ -129,24 +131,40 @@ final class Sender {
     String lastError = "";
     for (int attempt = 1; ; attempt++) {
       String retryAfter = null;
-      boolean retry;
-      rateLimit.acquire();
+      boolean retry = false;
+      metrics.waitedForRateLimit(rateLimit.acquire(batch.records.size()));
+      HttpRequest request = null;
       try {
-        HttpResponse<String> response =
-            client.send(request(batch, method, url, body, attempt), HttpResponse.BodyHandlers.ofString());
-        status = response.statusCode();
-        if (status / 100 == 2) return Outcome.ok();
-        excerpt = Redact.excerpt(response.body(), EXCERPT_CHARS);
-        lastError = "HTTP " + status + ": " + excerpt;
-        retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-        if (status == 401 && oauth2 != null) oauth2.invalidate();
-        retry = retries.retryable(status) || (status == 401 && oauth2 != null && attempt == 1);
-      } catch (IOException | org.apache.kafka.connect.errors.RetriableException e) {
-        // Connection refused or reset, a timeout, a token endpoint down: always worth a retry.
+        request = request(batch, method, url, body, attempt);
+      } catch (org.apache.kafka.connect.errors.RetriableException e) {
+        // The OAuth2 token endpoint failed: nothing went to the destination; retry.
         status = 0;
         excerpt = "";
-        lastError = e.toString();
+        lastError = e.getMessage();
         retry = true;
+      }
+      if (request != null) {
+        metrics.sent(body == null ? 0 : body.length, attempt > 1);
+        long started = System.nanoTime();
+        try {
+          HttpResponse<String> response =
+              client.send(request, HttpResponse.BodyHandlers.ofString());
+          status = response.statusCode();
+          metrics.answered(status, (System.nanoTime() - started) / 1_000_000);
+          if (status / 100 == 2) return Outcome.ok();
+          excerpt = Redact.excerpt(response.body(), EXCERPT_CHARS);
+          lastError = "HTTP " + status + ": " + excerpt;
+          retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+          if (status == 401 && oauth2 != null) oauth2.invalidate();
+          retry = retries.retryable(status) || (status == 401 && oauth2 != null && attempt == 1);
+        } catch (IOException e) {
+          // Connection refused or reset, a timeout: always worth a retry.
+          metrics.unanswered((System.nanoTime() - started) / 1_000_000);
+          status = 0;
+          excerpt = "";
+          lastError = e.toString();
+          retry = true;
+        }
       }
       if (!retry || attempt > maxRetries) {
         String message = "Sending " + batch.describe() + " to " + where + " failed after "
@@ -154,6 +172,9 @@ final class Sender {
         return new Outcome(false, status, excerpt, message);
       }
       long wait = retries.waitMs(attempt, status, retryAfter, clock.instant());
+      if (retries.honoursRetryAfter(status, retryAfter, clock.instant())) {
+        metrics.waitedForRetryAfter(wait);
+      }
       log.warn("Attempt {}/{} of {} to {} failed ({}); retrying in {} ms", attempt,
           maxRetries + 1, batch.describe(), where, lastError, wait);
       sleeper.sleep(wait);
