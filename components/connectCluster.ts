@@ -3,6 +3,8 @@ import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { KafkaClientArgs, podKafkaSecurity } from "./kafkaPodSecurity";
+import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { protectData } from "./topicSet";
 import { drainOneAtATime, workloadSpec } from "./workload";
@@ -18,6 +20,11 @@ export interface ConnectClusterArgs {
   readonly environment: string;
   /** Kafka bootstrap servers, `host:port`. */
   readonly bootstrapServers: readonly string[];
+  /**
+   * TLS and SASL of the workers' clients: the worker's own, and the `producer.`, `consumer.` and
+   * `admin.` sets of its tasks, dead-letter queues and topic creation. Defaults to plaintext.
+   */
+  readonly kafka?: KafkaClientArgs;
   /** Connect group id. Defaults to `<environment>-tracking-connect`. */
   readonly groupId?: string;
   /** Defaults to 2. */
@@ -72,6 +79,10 @@ export class ConnectCluster extends pulumi.ComponentResource {
   public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
   public readonly internalTopics: kafka.Topic[];
   public readonly authSecret?: k8s.core.v1.Secret;
+  /** The workers' JAAS line (`<name>-kafka-credentials`), with SASL on. */
+  public readonly kafkaCredentials?: k8s.core.v1.Secret;
+  /** The Kafka CA (`<name>-kafka-tls`), with TLS and a CA. */
+  public readonly kafkaTrust?: k8s.core.v1.ConfigMap;
   public readonly image?: docker.Image;
   /** The image the workers run. */
   public readonly imageName: pulumi.Output<string>;
@@ -158,8 +169,17 @@ export class ConnectCluster extends pulumi.ComponentResource {
       }).map(([n, value]) => ({ name: n, value })),
     ];
 
-    const volumes: k8s.types.input.core.v1.Volume[] = [];
-    const mounts: k8s.types.input.core.v1.VolumeMount[] = [];
+    const kafkaSecurity = this.kafkaClients(name, metadata, args.kafka);
+    this.kafkaCredentials = kafkaSecurity.credentials;
+    this.kafkaTrust = kafkaSecurity.trust;
+    // One principal for the worker and for the clients it builds for tasks: the sinks that have
+    // a principal of their own override it per connector (`consumer.override.` ...).
+    for (const set of args.kafka ? ["", "PRODUCER_", "CONSUMER_", "ADMIN_"] : []) {
+      env.push(...kafkaSecurity.env((p) => confluentEnvName(`CONNECT_${set}`, p)));
+    }
+
+    const volumes: k8s.types.input.core.v1.Volume[] = [...kafkaSecurity.volumes];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [...kafkaSecurity.mounts];
     let readinessProbe: k8s.types.input.core.v1.Probe = {
       httpGet: { path: "/", port: "rest" },
       periodSeconds: 10,
@@ -249,7 +269,14 @@ export class ConnectCluster extends pulumi.ComponentResource {
           },
         }),
       },
-      { parent: this, dependsOn: this.internalTopics },
+      {
+        parent: this,
+        dependsOn: [
+          ...this.internalTopics,
+          ...(this.kafkaCredentials ? [this.kafkaCredentials] : []),
+          ...(this.kafkaTrust ? [this.kafkaTrust] : []),
+        ],
+      },
     );
 
     this.service = new k8s.core.v1.Service(
@@ -292,4 +319,18 @@ export class ConnectCluster extends pulumi.ComponentResource {
     this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${REST_PORT}`;
     this.registerOutputs({ endpoint: this.endpoint, imageName: this.imageName });
   }
+
+  private kafkaClients(
+    name: string,
+    metadata: { namespace: pulumi.Input<string>; labels: Record<string, string> },
+    kafka: KafkaClientArgs | undefined,
+  ) {
+    try {
+      return podKafkaSecurity(name, metadata, kafka ?? { security: NO_SECURITY }, this);
+    } catch (err) {
+      throw new pulumi.ResourceError(`\`kafka.principal\`: ${(err as Error).message}`, this, true);
+    }
+  }
 }
+
+const NO_SECURITY = { tls: false, mechanism: "none" } as const;

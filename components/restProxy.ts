@@ -1,7 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { KafkaClientArgs, podKafkaSecurity, PodKafkaSecurity } from "./kafkaPodSecurity";
+import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { MEMORY_RULE, memoryBytes } from "./memory";
+import { restProxyIngress } from "./restProxyIngress";
 import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const REST_PROXY_IMAGES = {
@@ -16,6 +19,11 @@ export interface RestProxyArgs {
   readonly namespace: pulumi.Input<string>;
   /** Kafka bootstrap servers, `host:port`. */
   readonly bootstrapServers: readonly string[];
+  /**
+   * TLS and SASL of the proxy's Kafka clients (Confluent's `client.*` settings, the bridge's
+   * `kafka.*`). Defaults to plaintext.
+   */
+  readonly kafka?: KafkaClientArgs;
   /** `confluent` (cp-kafka-rest) or the Apache-licensed `strimzi` HTTP bridge. Defaults to `confluent`. */
   readonly implementation?: RestProxyImplementation;
   /** Container image. Defaults to the pinned image of the implementation. */
@@ -49,6 +57,16 @@ export interface RestProxyArgs {
   };
   /** Public host name; no Ingress when unset. Defaults to none. */
   readonly ingressHost?: string;
+  /**
+   * Full names of the topics browsers may post to; the Ingress routes exactly
+   * `/topics/<name>` for each and nothing else of the proxy. Required with `ingressHost`.
+   */
+  readonly ingressTopics?: readonly string[];
+  /**
+   * TLS on the Ingress: an existing `kubernetes.io/tls` Secret, or a cert-manager ClusterIssuer
+   * that issues `<name>-tls`. Defaults to none (plain HTTP at the edge).
+   */
+  readonly ingressTls?: { readonly secretName: string } | { readonly clusterIssuer: string };
   /** Defaults to `nginx`. */
   readonly ingressClassName?: string;
   /** Defaults to `250m`. */
@@ -79,6 +97,7 @@ function confluentEnv(
   args: RestProxyArgs,
   port: number,
   heap: string,
+  kafka: PodKafkaSecurity,
 ): k8s.types.input.core.v1.EnvVar[] {
   const rate = args.rateLimit ?? {};
   const produce = args.produceRateLimit ?? {};
@@ -110,6 +129,8 @@ function confluentEnv(
     // The proxy advertises itself by pod IP, so that v2 consumer instances are reachable.
     { name: "KAFKA_REST_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
     ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    // `client.*` applies to every client the proxy opens: producers, consumers and admin.
+    ...(args.kafka ? kafka.env((p) => confluentEnvName("KAFKA_REST_CLIENT_", p)) : []),
   ];
 }
 
@@ -117,6 +138,7 @@ function strimziEnv(
   args: RestProxyArgs,
   port: number,
   heap: string,
+  kafka: PodKafkaSecurity,
 ): k8s.types.input.core.v1.EnvVar[] {
   const cors = args.corsOrigins ?? [];
   const env: Record<string, string> = {
@@ -136,6 +158,9 @@ function strimziEnv(
   return [
     { name: "KAFKA_BRIDGE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    // The bridge (0.32 and later) adds its whole environment to its configuration, and passes
+    // `kafka.*` keys to every Kafka client: the variables are named as the properties.
+    ...(args.kafka ? kafka.env((p) => `kafka.${p}`) : []),
   ];
 }
 
@@ -149,6 +174,10 @@ export class RestProxy extends pulumi.ComponentResource {
   public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
   public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   public readonly ingress?: k8s.networking.v1.Ingress;
+  /** The proxy's JAAS line (`<name>-kafka-credentials`), with SASL on. */
+  public readonly kafkaCredentials?: k8s.core.v1.Secret;
+  /** The Kafka CA (`<name>-kafka-tls`), with TLS and a CA. */
+  public readonly kafkaTrust?: k8s.core.v1.ConfigMap;
   /** In-cluster URL of the proxy. */
   public readonly endpoint: pulumi.Output<string>;
 
@@ -169,6 +198,21 @@ export class RestProxy extends pulumi.ComponentResource {
     const labels = standardLabels("rest-proxy", name, "ingest");
     const selector = selectorLabels(labels);
     const metadata = { name, namespace: args.namespace, labels };
+    let kafka: PodKafkaSecurity;
+    try {
+      kafka = podKafkaSecurity(name, metadata, args.kafka ?? { security: NO_SECURITY }, this);
+    } catch (err) {
+      throw new pulumi.ResourceError(`\`kafka.principal\`: ${(err as Error).message}`, this, true);
+    }
+    if (args.ingressHost && (args.ingressTopics ?? []).length === 0) {
+      throw new pulumi.ResourceError(
+        "`ingressTopics` must list the tracking topics when `ingressHost` is set: the Ingress routes only `/topics/<name>` of each",
+        this,
+        true,
+      );
+    }
+    this.kafkaCredentials = kafka.credentials;
+    this.kafkaTrust = kafka.trust;
     const probePaths =
       implementation === "confluent"
         ? { ready: "/", live: "/" }
@@ -184,6 +228,7 @@ export class RestProxy extends pulumi.ComponentResource {
           replicas: autoscaled ? undefined : replicas,
           labels,
           selector,
+          pod: { volumes: kafka.volumes },
           container: {
             name: "rest-proxy",
             image: args.image ?? REST_PROXY_IMAGES[implementation],
@@ -193,8 +238,9 @@ export class RestProxy extends pulumi.ComponentResource {
             ports: [{ name: "http", containerPort: port }],
             env:
               implementation === "confluent"
-                ? confluentEnv(args, port, heap)
-                : strimziEnv(args, port, heap),
+                ? confluentEnv(args, port, heap, kafka)
+                : strimziEnv(args, port, heap, kafka),
+            volumeMounts: kafka.mounts,
             readinessProbe: {
               httpGet: { path: probePaths.ready, port: "http" },
               periodSeconds: 5,
@@ -213,7 +259,13 @@ export class RestProxy extends pulumi.ComponentResource {
           },
         }),
       },
-      { parent: this },
+      {
+        parent: this,
+        dependsOn: [
+          ...(kafka.credentials ? [kafka.credentials] : []),
+          ...(kafka.trust ? [kafka.trust] : []),
+        ],
+      },
     );
 
     this.service = new k8s.core.v1.Service(
@@ -253,41 +305,12 @@ export class RestProxy extends pulumi.ComponentResource {
     }
 
     if (args.ingressHost) {
-      const rate = args.rateLimit ?? {};
-      this.ingress = new k8s.networking.v1.Ingress(
-        `${name}-ingress`,
-        {
-          metadata: {
-            ...metadata,
-            // A per-client limit at the edge as well: the Strimzi bridge has no limiter of its own.
-            annotations:
-              (rate.enabled ?? true)
-                ? { "nginx.ingress.kubernetes.io/limit-rps": String(rate.permitsPerSecond ?? 50) }
-                : {},
-          },
-          spec: {
-            ingressClassName: args.ingressClassName ?? "nginx",
-            rules: [
-              {
-                host: args.ingressHost,
-                http: {
-                  paths: [
-                    {
-                      path: "/topics",
-                      pathType: "Prefix",
-                      backend: { service: { name, port: { name: "http" } } },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-        { parent: this, dependsOn: [this.service] },
-      );
+      this.ingress = restProxyIngress(name, metadata, args, this);
     }
 
     this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${port}`;
     this.registerOutputs({ endpoint: this.endpoint });
   }
 }
+
+const NO_SECURITY = { tls: false, mechanism: "none" } as const;

@@ -15,6 +15,7 @@ import {
   slug,
   topicName,
 } from "./fields";
+import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
 
 /**
  * Typed stack configuration.
@@ -127,6 +128,8 @@ export const destinationSchema = z
       })
       .strict()
       .prefault({}),
+    /** The sink's own Kafka principal; defaults to the Connect workers'. */
+    kafkaPrincipal: kafkaPrincipalSchema.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -169,6 +172,11 @@ export const stackConfigSchema = z
     kafkaTls: json(bool).default(false),
     kafkaSaslMechanism: oneOf(["none", "plain", "scram-sha256", "scram-sha512"]).default("none"),
     kafkaSaslUsername: z.string().default(""),
+    kafkaTlsCaCertificate: caCertificate.default(""),
+    kafkaRestProxyUsername: z.string().default(""),
+    kafkaConnectUsername: z.string().default(""),
+    kafkaManageUsers: json(bool).default(false),
+    kafkaManageAcls: json(bool).default(false),
 
     topics: json(z.array(slug).min(1, { error: "must list at least one topic" })).default([
       "tracking",
@@ -208,6 +216,8 @@ export const stackConfigSchema = z
     restProxyProduceMaxBytesPerSecond: json(int(1024, 2_000_000_000)).default(10_485_760),
     restProxyIngressHost: z.string().default(""),
     restProxyIngressClassName: z.string().default("nginx"),
+    restProxyIngressTlsSecret: z.union([z.literal(""), kubernetesName]).default(""),
+    restProxyIngressCertManagerIssuer: z.union([z.literal(""), kubernetesName]).default(""),
     restProxyCpuRequest: cpu.default("250m"),
     restProxyMemoryRequest: memory.default("512Mi"),
     restProxyMemoryLimit: memory.default("1Gi"),
@@ -236,6 +246,7 @@ export const stackConfigSchema = z
     destinations: json(z.array(destinationSchema)).default([]),
   })
   .superRefine((c, ctx) => {
+    checkSecurity(c, ctx);
     if (c.topicMinInsyncReplicas > c.topicReplicationFactor) {
       ctx.addIssue({
         code: "custom",
@@ -301,4 +312,9 @@ export type DestinationAuth = z.output<typeof authSchema>;
 export const configKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
 
 /** Config keys that hold secrets and are read with `requireSecret`, never as plain values. */
-export const secretConfigKeys = ["kafkaSaslPassword", "connectBasicAuthPassword"] as const;
+export const secretConfigKeys = [
+  "kafkaSaslPassword",
+  "kafkaRestProxyPassword",
+  "kafkaConnectPassword",
+  "connectBasicAuthPassword",
+] as const;

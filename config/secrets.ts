@@ -22,17 +22,30 @@ export function secretReferences(destinations: readonly DestinationConfig[]): Se
     for (const [header, key] of Object.entries(d.secretHeaders)) {
       refs.push({ key, from: `destinations[${i}].secretHeaders["${header}"]` });
     }
+    if (d.kafkaPrincipal) {
+      refs.push({
+        key: d.kafkaPrincipal.passwordSecret,
+        from: `destinations[${i}].kafkaPrincipal.passwordSecret`,
+      });
+    }
   });
   return refs;
 }
 
-/** Every secret the settings need: the SASL and Connect passwords when used, and the destinations'. */
+/**
+ * Every secret the settings need: with SASL on, the admin's, the REST proxy's and the Connect
+ * workers' passwords; the Connect REST API's when basic auth is on; and the destinations'.
+ */
 export function requiredSecrets(
   s: Pick<StackConfig, "kafkaSaslMechanism" | "connectBasicAuthUsername" | "destinations">,
 ): SecretReference[] {
   return [
     ...(s.kafkaSaslMechanism !== "none"
-      ? [{ key: "kafkaSaslPassword", from: "kafkaSaslMechanism" }]
+      ? [
+          { key: "kafkaSaslPassword", from: "kafkaSaslMechanism" },
+          { key: "kafkaRestProxyPassword", from: "kafkaRestProxyUsername" },
+          { key: "kafkaConnectPassword", from: "kafkaConnectUsername" },
+        ]
       : []),
     ...(s.connectBasicAuthUsername !== ""
       ? [{ key: "connectBasicAuthPassword", from: "connectBasicAuthUsername" }]
@@ -66,10 +79,17 @@ export function referencedSecretKeys(rawDestinations: unknown): string[] {
   const keys: unknown[] = [];
   for (const d of list as unknown[]) {
     if (!d || typeof d !== "object") continue;
-    const { auth, secretHeaders } = d as { auth?: unknown; secretHeaders?: unknown };
+    const { auth, secretHeaders, kafkaPrincipal } = d as {
+      auth?: unknown;
+      secretHeaders?: unknown;
+      kafkaPrincipal?: unknown;
+    };
     if (auth && typeof auth === "object") {
       const a = auth as { passwordSecret?: unknown; clientSecretSecret?: unknown };
       keys.push(a.passwordSecret, a.clientSecretSecret);
+    }
+    if (kafkaPrincipal && typeof kafkaPrincipal === "object") {
+      keys.push((kafkaPrincipal as { passwordSecret?: unknown }).passwordSecret);
     }
     if (secretHeaders && typeof secretHeaders === "object")
       keys.push(...Object.values(secretHeaders));
