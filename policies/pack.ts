@@ -4,11 +4,14 @@ import { connectorNoPayloadLogging, httpSinkErrorHandling } from "./connectors/e
 import { httpSinkRetries } from "./connectors/retries";
 import { httpSinkEgressRateLimit, httpSinkTasksMax } from "./connectors/throughput";
 import { connectorDeadLetterTopicDeclared, connectorTopicsDeclared } from "./connectors/topics";
+import { kafkaAclLeastPrivilege, kafkaAclsManaged } from "./kafka/acls";
 import { kafkaTopicReplication, kafkaTopicRetention } from "./kafka/durability";
 import { connectInternalTopicsCompacted } from "./kafka/internalTopics";
+import { kafkaTlsAndSasl } from "./kafka/security";
 import { k8sHighAvailability } from "./kubernetes/availability";
 import { k8sImagePinned, k8sPodSecurity, k8sProbesAndResources } from "./kubernetes/hygiene";
 import { connectRestNetworkPolicy } from "./kubernetes/networkPolicy";
+import { restProxyIngressExactPaths, restProxyIngressTls } from "./kubernetes/publicEdge";
 import { restProxyRateLimit } from "./kubernetes/rateLimit";
 
 export const PACK_NAME = "tracking-pipeline";
@@ -32,6 +35,8 @@ export const policies: Policies = [
   httpSinkHttpsOnly,
   kafkaTopicReplication,
   kafkaTopicRetention,
+  kafkaTlsAndSasl,
+  kafkaAclLeastPrivilege,
   k8sPodSecurity,
   k8sImagePinned,
   k8sProbesAndResources,
@@ -42,4 +47,7 @@ export const policies: Policies = [
   restProxyRateLimit,
   k8sHighAvailability,
   connectRestNetworkPolicy,
+  kafkaAclsManaged,
+  restProxyIngressTls,
+  restProxyIngressExactPaths,
 ];

@@ -1,11 +1,16 @@
 import { PolicyResource } from "@pulumi/policy";
 import { asString, parseInteger, Props, stringMap } from "../read";
 
-// Kafka topics and quotas as policies read them (resources of the kafka provider).
+// Kafka topics, quotas, users and ACLs as policies read them (resources of the kafka provider),
+// and the kafka provider itself.
 
 export const KAFKA_TYPES = {
   topic: "kafka:index/topic:Topic",
   quota: "kafka:index/quota:Quota",
+  acl: "kafka:index/acl:Acl",
+  userScramCredential: "kafka:index/userScramCredential:UserScramCredential",
+  /** Explicit and default kafka providers alike; policies see them as resources of this type. */
+  provider: "pulumi:providers:kafka",
 } as const;
 
 export interface Topic {

@@ -1,9 +1,9 @@
-import { PolicyResource } from "@pulumi/policy";
 import { shown, stackPolicyFor } from "../policy";
-import { asArray, at, parseInteger, stringMap } from "../read";
+import { at, parseInteger, stringMap } from "../read";
 import { integer, settings } from "../settings";
-import { metadataName, metadataNamespace, sameNamespace, selects } from "./selection";
-import { appliesTo, appNamesSetting, K8S_TYPES, Workload, workloadOf } from "./workload";
+import { ingressesRoutingTo } from "./ingress";
+import { metadataName } from "./selection";
+import { appliesTo, appNamesSetting, workloadOf } from "./workload";
 
 // rest-proxy-rate-limit: the REST Proxy limits its request rate, itself or at the Ingress.
 
@@ -28,36 +28,6 @@ const FLOOD = "or one client can flood Kafka through the proxy.";
 const LIMIT_RPS = "nginx.ingress.kubernetes.io/limit-rps";
 const LIMIT_ENABLE = "KAFKA_REST_RATE_LIMIT_ENABLE";
 const LIMIT_PERMITS = "KAFKA_REST_RATE_LIMIT_PERMITS_PER_SEC";
-
-/** The Ingresses that send traffic to a workload, through a Service that selects its pods. */
-function ingressesRoutingTo(
-  workload: Workload,
-  resources: readonly PolicyResource[],
-): PolicyResource[] {
-  const services = resources.filter((r) => r.type === K8S_TYPES.service);
-  const reaches = (ingress: PolicyResource, serviceName: string) => {
-    const service = services.find(
-      (s) =>
-        metadataName(s) === serviceName &&
-        sameNamespace(metadataNamespace(s), metadataNamespace(ingress)),
-    );
-    return service
-      ? selects({ matchLabels: at(service.props, ["spec", "selector"]) }, workload.podLabels)
-      : serviceName === workload.name;
-  };
-  return resources.filter((r) => {
-    if (r.type !== K8S_TYPES.ingress || !sameNamespace(metadataNamespace(r), workload.namespace)) {
-      return false;
-    }
-    const backends = [
-      at(r.props, ["spec", "defaultBackend", "service", "name"]),
-      ...asArray(at(r.props, ["spec", "rules"])).flatMap((rule) =>
-        asArray(at(rule, ["http", "paths"])).map((p) => at(p, ["backend", "service", "name"])),
-      ),
-    ];
-    return backends.some((name) => typeof name === "string" && reaches(r, name));
-  });
-}
 
 export const restProxyRateLimit = stackPolicyFor({
   name: "rest-proxy-rate-limit",

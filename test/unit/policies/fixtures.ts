@@ -127,6 +127,68 @@ function quota(sink: string, bytesPerSecond: string): FakeResource<Unwrap<kafka.
 export const analyticsQuota = quota("analytics", "5242880");
 export const receiverQuota = quota("receiver", "1048576");
 
+/** The stack's kafka provider: the admin principal, over TLS with SCRAM. */
+export const kafkaProvider: FakeResource<Record<string, string>> = {
+  type: "pulumi:providers:kafka",
+  name: "tracking-kafka",
+  props: {
+    // As the SDK sends them: non-string inputs as JSON text.
+    bootstrapServers: '["kafka-0:9093"]',
+    tlsEnabled: "true",
+    skipTlsVerify: "false",
+    saslMechanism: "scram-sha512",
+    saslUsername: "admin",
+    saslPassword: "admin-pw-0",
+  },
+};
+
+function scramUser(username: string): FakeResource<Unwrap<kafka.UserScramCredentialArgs>> {
+  return {
+    type: "kafka:index/userScramCredential:UserScramCredential",
+    name: `tracking-access-user-${username}`,
+    props: {
+      username,
+      scramMechanism: "SCRAM-SHA-512",
+      scramIterations: 8192,
+      password: `${username}-pw`,
+    },
+  };
+}
+
+export const restProxyUser = scramUser("rest-proxy");
+export const connectUser = scramUser("connect");
+
+function acl(
+  username: string,
+  resourceType: string,
+  resourceName: string,
+  operation: string,
+): FakeResource<Unwrap<kafka.AclArgs>> {
+  return {
+    type: "kafka:index/acl:Acl",
+    name: `tracking-access-acl-${username}-${resourceType.toLowerCase()}-${resourceName}-${operation.toLowerCase()}`,
+    props: {
+      aclPrincipal: `User:${username}`,
+      aclHost: "*",
+      aclOperation: operation,
+      aclPermissionType: "Allow",
+      aclResourceType: resourceType,
+      aclResourceName: resourceName,
+      resourcePatternTypeFilter: "Literal",
+    },
+  };
+}
+
+export const restProxyWriteAcl = acl("rest-proxy", "Topic", "prod.tracking", "Write");
+export const connectGroupAcl = acl("connect", "Group", "connect-prod-analytics-http-sink", "Read");
+/** A few of the grants KafkaAccess declares; each policy test changes one. */
+export const acls = [
+  restProxyWriteAcl,
+  acl("rest-proxy", "Topic", "prod.tracking", "Describe"),
+  acl("connect", "Topic", "prod.tracking", "Read"),
+  connectGroupAcl,
+];
+
 function labels(app: string, instance: string) {
   return {
     "app.kubernetes.io/name": app,
@@ -239,14 +301,15 @@ export const restProxyIngress: FakeResource<Unwrap<k8s.networking.v1.IngressArgs
     },
     spec: {
       ingressClassName: "nginx",
+      tls: [{ hosts: ["events.example.com"], secretName: "tracking-rest-proxy-tls" }],
       rules: [
         {
           host: "events.example.com",
           http: {
             paths: [
               {
-                path: "/topics",
-                pathType: "Prefix",
+                path: "/topics/prod.tracking",
+                pathType: "Exact",
                 backend: { service: { name: "tracking-rest-proxy", port: { name: "http" } } },
               },
             ],
@@ -323,6 +386,10 @@ export const safeStack: readonly FakeResource[] = [
   connectStatus,
   analyticsQuota,
   receiverQuota,
+  kafkaProvider,
+  restProxyUser,
+  connectUser,
+  ...acls,
   restProxy,
   restProxyService,
   restProxyIngress,
