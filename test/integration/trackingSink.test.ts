@@ -257,11 +257,12 @@ describe("tracking HTTP sink on the real worker", () => {
     expect(idsFromBody()(resent)).toEqual(sent.map((s) => s.id));
   }, 150_000);
 
-  it("holds a request-rate limit shared by its tasks, measured at the receiver over 30 s", async () => {
+  it("holds a request-rate limit shared exactly by its tasks, measured at the receiver over 30 s", async () => {
     const path = `/${uniqueName("rate")}`;
     const topic = uniqueName("rate-src");
     await createTopic(topic, 3);
-    const limit = 6; // requests per second, for the connector's 3 tasks together
+    // 5 requests per second for 3 tasks together: 5/3 each (a whole-number split would be 1 each)
+    const limit = 5;
     const sent = await produceTo(
       topic,
       Array.from({ length: 30 * limit }, (_, i) => ({ id: `${path}-${i}`, partition: i % 3 })),
@@ -272,7 +273,7 @@ describe("tracking HTTP sink on the real worker", () => {
       "request.rate.limit.per.second": String(limit),
       // put() waits for the limit: small polls keep it short, so a rebalance (each task's
       // consumer joining) never waits long for a task in the middle of a large poll.
-      "consumer.override.max.poll.records": "6",
+      "consumer.override.max.poll.records": "4",
     });
     const report = await client.waitForIds(
       sent.map((s) => s.id),
@@ -281,14 +282,82 @@ describe("tracking HTTP sink on the real worker", () => {
     expect(report.missing).toEqual([]);
     const at = (await requestsOn(path)).map((r) => r.receivedAt).sort((a, b) => a - b);
     expect(at.length).toBeGreaterThanOrEqual(sent.length);
-    // Over the whole run: not faster than the limit (each task's first request is free; 5% for
-    // the jitter of arrival times; without the limit this run takes a second or two).
+    // Over the whole run, from the receiver's arrival times: not faster than the limit (each
+    // task's first request is free; 5% for the jitter of arrival times), and not much slower,
+    // as the tasks' shares add up to the limit. Without the limit this run takes a second or two.
     const seconds = (at[at.length - 1] - at[0]) / 1000;
-    expect((at.length - 3) / seconds).toBeLessThanOrEqual(limit * 1.05);
+    const rate = (at.length - 3) / seconds;
+    process.stderr.write(
+      `[rate] ${at.length} requests in ${seconds.toFixed(2)} s: ${rate.toFixed(3)}/s\n`,
+    );
+    expect(rate).toBeLessThanOrEqual(limit * 1.05);
+    expect(rate).toBeGreaterThanOrEqual(limit * 0.85);
     // In any one second: the limit, plus one request per task for arrival jitter.
     for (let i = 0; i < at.length; i++) {
       const inWindow = at.filter((t) => t >= at[i] && t < at[i] + 1000).length;
       expect(inWindow).toBeLessThanOrEqual(limit + 3);
+    }
+  }, 150_000);
+
+  it("holds an events-per-second limit shared by its tasks, batches above a task's share included", async () => {
+    const path = `/${uniqueName("erate")}`;
+    const topic = uniqueName("erate-src");
+    await createTopic(topic, 3);
+    // 24 events per second for 3 tasks: 8 each, and batches of 10 (more than a task's second)
+    const limit = 24;
+    const batch = 10;
+    const sent = await produceTo(
+      topic,
+      Array.from({ length: 20 * limit }, (_, i) => ({ id: `${path}-${i}`, partition: i % 3 })),
+    );
+    await sink(path, topic, {
+      "tasks.max": "3",
+      "batch.max.size": String(batch),
+      "batch.json.as.array": "true",
+      "request.rate.limit.events.per.second": String(limit),
+      "consumer.override.max.poll.records": String(2 * batch),
+    });
+    const report = await client.waitForIds(
+      sent.map((s) => s.id),
+      { extract: idsUnder(path), timeoutMs: 90_000 },
+    );
+    expect(report.missing).toEqual([]);
+    const partitionOf = new Map(sent.map((s) => [s.id, s.partition]));
+    const requests = (await requestsOn(path)).sort((a, b) => a.receivedAt - b.receivedAt);
+    const batches = requests.map((r) => {
+      const ids = idsFromBody()(r);
+      return { at: r.receivedAt, events: ids.length, partition: partitionOf.get(ids[0]) ?? -1 };
+    });
+    // Batches larger than a task's per-second share went out whole.
+    expect(batches.filter((b) => b.events === batch).length).toBeGreaterThan(0);
+    // A task pays for a batch after sending it: over the run, every batch but each task's
+    // (partition's) last one was paid for within the span, at most `limit` events a second.
+    const lastOf = new Map<number, number>();
+    batches.forEach((b, i) => lastOf.set(b.partition, i));
+    const paid = batches
+      .filter((_, i) => ![...lastOf.values()].includes(i))
+      .reduce((n, b) => n + b.events, 0);
+    const seconds = (batches[batches.length - 1].at - batches[0].at) / 1000;
+    const rate = paid / seconds;
+    process.stderr.write(
+      `[events] ${batches.length} requests, ${sent.length} events in ${seconds.toFixed(2)} s: ${rate.toFixed(3)} events/s\n`,
+    );
+    expect(rate).toBeLessThanOrEqual(limit * 1.05);
+    expect(rate).toBeGreaterThanOrEqual(limit * 0.85);
+    // One task's next request waits until its share paid for the last: 10 events at 8/s, 1.25 s.
+    for (const p of lastOf.keys()) {
+      const mine = batches.filter((b) => b.partition === p);
+      for (let i = 1; i < mine.length; i++) {
+        const due = (mine[i - 1].events * 3 * 1000) / limit;
+        expect(mine[i].at - mine[i - 1].at).toBeGreaterThanOrEqual(due - 50);
+      }
+    }
+    // In any one second: the limit, plus one batch per task.
+    for (const b of batches) {
+      const inWindow = batches
+        .filter((o) => o.at >= b.at && o.at < b.at + 1000)
+        .reduce((n, o) => n + o.events, 0);
+      expect(inWindow).toBeLessThanOrEqual(limit + 3 * batch);
     }
   }, 150_000);
 

@@ -36,7 +36,7 @@ final class CrossChecks {
   private CrossChecks() {}
 
   /**
-   * Errors by key, in the order found. `value` gives each key's parsed value, or null when the
+   * Errors by key, in the order found, each message starting with its key. `value` gives each key's parsed value, or null when the
    * key is unset or failed its own validation (that error is reported already; rules that need
    * it are skipped).
    */
@@ -55,7 +55,7 @@ final class CrossChecks {
   static String describe(Map<String, List<String>> errors) {
     StringBuilder out = new StringBuilder("Invalid tracking-http-sink configuration:");
     errors.forEach((key, messages) -> {
-      for (String m : messages) out.append(" `").append(key).append("`: ").append(m).append(';');
+      for (String m : messages) out.append(' ').append(m).append(';');
     });
     out.setLength(out.length() - 1);
     return out.toString();
@@ -70,8 +70,9 @@ final class CrossChecks {
       this.errors = errors;
     }
 
+    /** Files `message` under `key`, starting with the key, so it reads alone as well. */
     private void error(String key, String message) {
-      errors.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+      errors.computeIfAbsent(key, k -> new ArrayList<>()).add("`" + key + "` " + message);
     }
 
     /** The key's text ("" when unset or invalid); a Password's value, never logged. */
@@ -160,8 +161,8 @@ final class CrossChecks {
       try {
         HttpSinkConfig.parseHeaders(text(HEADERS), text(HEADER_SEPARATOR));
       } catch (ConfigException e) {
-        error(HEADERS, "each header must look like `Name:Value`, the pairs separated by `"
-            + text(HEADER_SEPARATOR) + "` (header.separator): fix `headers`, or set "
+        error(HEADERS, "is malformed: each header must look like `Name:Value`, the pairs "
+            + "separated by `" + text(HEADER_SEPARATOR) + "` (header.separator): fix `headers`, or set "
             + "`header.separator` to the separator it uses");
       }
     }

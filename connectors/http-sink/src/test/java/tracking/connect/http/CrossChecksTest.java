@@ -27,6 +27,7 @@ class CrossChecksTest {
     assertEquals(List.of(key), List.copyOf(errors.keySet()), errors.toString());
     assertEquals(1, errors.get(key).size(), errors.toString());
     String message = errors.get(key).get(0);
+    assertTrue(message.startsWith("`" + key + "` "), message);
     for (String m : mentions) assertTrue(message.contains(m), message);
   }
 
