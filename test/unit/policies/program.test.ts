@@ -32,6 +32,12 @@ describe("the policy pack on the program (index.ts)", () => {
     const resources = await declaredResources("prod", prodSecrets);
     expect(resources.length).toBeGreaterThan(20);
     expect(await runPack(policies, resources, packConfig("prod"))).toEqual([]);
+    // A secured stack: the Kafka and edge policies had something to judge.
+    const count = (type: string) => resources.filter((r) => r.type === type).length;
+    expect(count("pulumi:providers:kafka")).toBe(1);
+    expect(count("kafka:index/userScramCredential:UserScramCredential")).toBeGreaterThan(0);
+    expect(count("kafka:index/acl:Acl")).toBeGreaterThan(10);
+    expect(count("kubernetes:networking.k8s.io/v1:Ingress")).toBe(1);
   });
 
   it("finds nothing in the local stack with the local policy config", async () => {
@@ -69,6 +75,10 @@ describe("the policy pack on the program (index.ts)", () => {
       restProxyRateLimitEnabled: false,
       restProxyImage: "confluentinc/cp-kafka-rest:latest",
       connectReplicas: 1,
+      // Kafka in clear text, ACLs left to chance, and the public edge without TLS.
+      kafkaTls: false,
+      kafkaManageAcls: false,
+      restProxyIngressCertManagerIssuer: "",
     });
     const found = await runPack(policies, resources, packConfig("prod"));
 
@@ -87,10 +97,13 @@ describe("the policy pack on the program (index.ts)", () => {
         ["kafka-topic-replication", `tracking-topics-${t}`],
         ["kafka-topic-replication", `tracking-topics-${t}`],
       ]),
+      ["kafka-tls-and-sasl", "tracking-kafka"],
       ["k8s-image-pinned", "tracking-rest-proxy-deployment"],
       ["http-sink-egress-rate-limit", "tracking-analytics-connector"],
       ["rest-proxy-rate-limit", "tracking-rest-proxy-deployment"],
       ["k8s-high-availability", "tracking-connect-deployment"],
+      ["kafka-acls-managed", "tracking-kafka"],
+      ["rest-proxy-ingress-tls", "tracking-rest-proxy-ingress"],
     ]);
     expect(found.map((v) => v.message)).toEqual([
       "`max.retries` is 0 on connector prod-analytics-http-sink; it must be between 3 and 50: fewer lose events on a single 503 from the analytics provider, more hold the partition behind a request that will not succeed.",
@@ -101,10 +114,13 @@ describe("the policy pack on the program (index.ts)", () => {
         `\`replicationFactor\` is 1 on topic ${t}; it must be at least 3, or losing a broker loses events.`,
         `\`min.insync.replicas\` is 1 on topic ${t}; it must be at least 2, or an acknowledged event can live on a single broker.`,
       ]),
+      '`tlsEnabled` is "false" on kafka provider tracking-kafka; it must be true (stack setting `kafkaTls`), or the admin credentials and every topic, user and ACL change cross the network unencrypted.',
       '`image` is "confluentinc/cp-kafka-rest:latest" on container `rest-proxy` of Deployment tracking-rest-proxy; it must name a fixed tag (not latest) or a digest, or each node may run a different build.',
       'Connector prod-analytics-http-sink: no Kafka quota bounds its consumer client id "prod-analytics-http-sink-consumer" (`consumer.override.client.id`), and without one `tasks.max` is 64 (at most 4); declare a kafka Quota (entityType client-id, `consumer_byte_rate`) for that client id or lower the settings, or the sink can send faster than the analytics provider\'s rate limit.',
       '`KAFKA_REST_RATE_LIMIT_ENABLE` is "false" on container `rest-proxy` of Deployment tracking-rest-proxy; it must be "true", or one client can flood Kafka through the proxy.',
       "`spec.replicas` is 1 on Deployment tracking-connect; it must be at least 2, or a node drain or one crash takes it offline.",
+      'kafka provider tracking-kafka authenticates as "tracking-admin" with SASL, but the stack declares no kafka Acl; turn on `kafkaManageAcls`, or the principals of the stack have either no access or grants nobody reviews.',
+      "`spec.tls` is unset on Ingress tracking-rest-proxy, which routes to Deployment tracking-rest-proxy; set `restProxyIngressTlsSecret` (a kubernetes.io/tls Secret) or `restProxyIngressCertManagerIssuer`, or browsers send events, and the proxy its answers, in clear text.",
     ]);
   });
 });
