@@ -29,6 +29,7 @@ interface GlobalFlags {
   kubeApiserverPort?: number;
   kubeControllerManagerPort?: number;
   withKubernetes?: boolean;
+  secure?: boolean;
   home?: string;
   cache?: string;
 }
@@ -80,6 +81,12 @@ const program = new Command()
       "controller manager health",
     ),
   )
+  .option(
+    "--secure",
+    "the secured profile: SASL_SSL + SCRAM-SHA-512 + ACLs, its own home and ports (kafka 19192, " +
+      "controller 19193, connect 18183, rest proxy 18180, receiver 18190), alongside the plain " +
+      "one (env TRACKING_PLATFORM_SECURE=1)",
+  )
   .option("--home <dir>", "state folder (env TRACKING_PLATFORM_HOME)")
   .option("--cache <dir>", "jar cache (env TRACKING_PLATFORM_CACHE)")
   .showHelpAfterError();
@@ -101,6 +108,7 @@ function options(): PlatformOptions {
       kubeControllerManager: f.kubeControllerManagerPort,
     },
     kubernetes: f.withKubernetes,
+    secure: f.secure,
   };
 }
 
@@ -135,6 +143,14 @@ program
     say(`  Receiver          ${e.receiverUrl}`);
     if (e.kubernetes)
       say(`  Kubernetes API    ${e.kubernetes.apiUrl}   (kubeconfig ${e.kubernetes.kubeconfig})`);
+    if (e.security) {
+      say(
+        `  Security          ${e.security.protocol} ${e.security.mechanism}, CA ${e.security.caFile}`,
+      );
+      say(
+        `  Credentials       ${e.security.credentialsFile} (mode 0600: admin, connect, rest-proxy)`,
+      );
+    }
   });
 
 program

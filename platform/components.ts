@@ -7,6 +7,15 @@ import { PlatformJars } from "./fetch";
 import { javaCommand, javaComponent } from "./java";
 import { httpGet, kafkaApiVersionsOk } from "./probes";
 import { PlatformSettings } from "./settings";
+import { addScramArgs, brokerSecurity, restProxySecurity, workerSecurity } from "./secure/config";
+import {
+  SecureCredentials,
+  credentialsFile,
+  ensureCredentials,
+  readCredentials,
+  redact,
+} from "./secure/credentials";
+import { ensureTls, tlsFiles } from "./secure/tls";
 
 export { COMPONENTS, HOST, stateFiles } from "./component";
 export type { Component, ComponentName } from "./component";
@@ -37,6 +46,13 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
   const { kafka, controller } = settings.ports;
   const classpath = `${jars.kafkaLibs}/*`;
   let formatted = false;
+  // Secured profile: the users (and their passwords) are made when the storage is first formatted.
+  let creds: SecureCredentials | undefined;
+  const security = (): Record<string, string | number> => {
+    if (!settings.secure) return {};
+    creds = ensureCredentials(settings.home, !existsSync(join(dataDir, "meta.properties")));
+    return brokerSecurity(settings, creds, ensureTls(settings.home));
+  };
   return javaComponent(settings, {
     name: "broker",
     port: kafka,
@@ -71,6 +87,8 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
       "share.coordinator.state.topic.replication.factor": 1,
       "share.coordinator.state.topic.min.isr": 1,
       "group.initial.rebalance.delay.ms": 0,
+      // Secured profile: its listeners, SASL, TLS and the authorizer replace the plain listeners.
+      ...security(),
     }),
     afterPrepare(configFile) {
       mkdirSync(dataDir, { recursive: true });
@@ -84,13 +102,22 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
       const format = javaCommand(
         settings,
         { name: "broker", heap: "256m", classpath, mainClass: "kafka.tools.StorageTool" },
-        ["format", "-t", clusterId, "-c", configFile, "--ignore-formatted"],
+        [
+          "format",
+          "-t",
+          clusterId,
+          "-c",
+          configFile,
+          "--ignore-formatted",
+          ...(creds ? addScramArgs(creds) : []),
+        ],
       );
       const result = spawnSync(format.command, format.args, { encoding: "utf8" });
       if (result.status !== 0) {
+        const output = `${result.stdout}\n${result.stderr}`.trim();
         throw new Error(
           `Formatting the KRaft storage in ${dataDir} failed (exit ${result.status}):\n` +
-            `${result.stdout}\n${result.stderr}`.trim(),
+            (creds ? redact(output, creds) : output),
         );
       }
       formatted = true;
@@ -98,9 +125,18 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
     beforeStart() {
       if (!formatted) throw new Error("broker: prepare() must run before command()");
     },
-    ready: () => kafkaApiVersionsOk(HOST, kafka),
+    ready: () =>
+      kafkaApiVersionsOk(
+        HOST,
+        kafka,
+        2000,
+        settings.secure ? { ca: readFileSync(tlsFiles(settings.home).caCert, "utf8") } : undefined,
+      ),
   });
 }
+
+/** The worker's group id (it is also the group the secured platform grants `connect`). */
+export const CONNECT_GROUP_ID = "tracking-connect";
 
 export const CONNECT_TOPICS = {
   config: "_tracking-connect-configs",
@@ -123,7 +159,7 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
     heap: "768m",
     config: () => ({
       "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
-      "group.id": "tracking-connect",
+      "group.id": CONNECT_GROUP_ID,
       "config.storage.topic": CONNECT_TOPICS.config,
       "offset.storage.topic": CONNECT_TOPICS.offsets,
       "status.storage.topic": CONNECT_TOPICS.status,
@@ -149,6 +185,14 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
       // One worker: after a restart it must get its connectors back at once, not after the
       // 5-minute grace period meant for a departed peer to return.
       "scheduled.rebalance.max.delay.ms": 0,
+      // Secured profile: the worker and its tasks' clients as `connect`; a connector may still
+      // override them with its own principal (policy All, above).
+      ...(settings.secure
+        ? workerSecurity(
+            readCredentials(credentialsFile(settings.home)),
+            tlsFiles(settings.home).caCert,
+          )
+        : {}),
     }),
     async ready() {
       const health = await httpGet(`${url}/health`);
@@ -178,6 +222,13 @@ export function restProxyComponent(settings: PlatformSettings, jars: PlatformJar
       "cluster.id": readClusterId(settings) ?? "local",
       "producer.acks": "all",
       "producer.linger.ms": 1,
+      // Secured profile: Confluent's `client.*` keys, as `rest-proxy`.
+      ...(settings.secure
+        ? restProxySecurity(
+            readCredentials(credentialsFile(settings.home)),
+            tlsFiles(settings.home).caCert,
+          )
+        : {}),
     }),
     // Listing topics goes through to the broker: ready means able to produce.
     ready: async () => (await httpGet(`${url}/topics`))?.status === 200,

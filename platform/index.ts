@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   COMPONENTS,
+  CONNECT_GROUP_ID,
+  CONNECT_TOPICS,
   Component,
   ComponentName,
   HOST,
@@ -21,6 +23,11 @@ import {
   kubernetesEndpoints,
 } from "./kubernetes/components";
 import { portOpen } from "./probes";
+import { withStartLock } from "./startLock";
+import { prepareWorkerAccess } from "./secure/admin";
+import { SASL_MECHANISM, SECURITY_PROTOCOL } from "./secure/config";
+import { credentialsFile, readCredentials } from "./secure/credentials";
+import { tlsFiles } from "./secure/tls";
 import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes";
 import {
   PORT_ENV,
@@ -55,6 +62,18 @@ export interface PlatformEndpoints {
   readonly kafkaVersion: string;
   /** The local API server, when the Kubernetes parts are on. */
   readonly kubernetes?: KubernetesEndpoints;
+  /** How clients reach the secured profile's broker (absent on the plain one). */
+  readonly security?: SecurityEndpoint;
+}
+
+/** The `security` block of the secured profile's `endpoints.json` (no secret in it). */
+export interface SecurityEndpoint {
+  readonly protocol: "SASL_SSL";
+  readonly mechanism: "SCRAM-SHA-512";
+  /** The CA certificate (PEM) to trust: `ssl.truststore.type=PEM`, `ssl.truststore.location`. */
+  readonly caFile: string;
+  /** `credentials.json` (mode 0600): `{admin, connect, restProxy}`, each `{username, password}`. */
+  readonly credentialsFile: string;
 }
 
 export interface StartResult {
@@ -121,6 +140,16 @@ function endpoints(options: PlatformOptions): PlatformEndpoints {
     httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
     kafkaVersion: kafkaVersion(),
     ...(settings.kubernetes ? { kubernetes: kubernetesEndpoints(settings) } : {}),
+    ...(settings.secure
+      ? {
+          security: {
+            protocol: SECURITY_PROTOCOL,
+            mechanism: SASL_MECHANISM,
+            caFile: tlsFiles(settings.home).caCert,
+            credentialsFile: credentialsFile(settings.home),
+          },
+        }
+      : {}),
   };
 }
 
@@ -197,6 +226,28 @@ async function startComponent(
 }
 
 /**
+ * Secured profile, before the worker starts: as `admin`, its internal topics and the least
+ * privilege `connect` needs on them and on its group. Skipped while the worker is running.
+ */
+async function grantWorker(
+  options: PlatformOptions,
+  jars: PlatformJars,
+  log: (line: string) => void,
+): Promise<void> {
+  const settings = resolveSettings(options);
+  const record = readPid(stateFiles(settings, "connect").pidFile);
+  if (record && isAlive(record)) return;
+  const began = Date.now();
+  await prepareWorkerAccess(settings, jars, readCredentials(credentialsFile(settings.home)), {
+    groupId: CONNECT_GROUP_ID,
+    ...CONNECT_TOPICS,
+  });
+  log(
+    `Worker's internal topics and ACLs for User:connect in place (${((Date.now() - began) / 1000).toFixed(1)} s)`,
+  );
+}
+
+/**
  * Fetches the jars if needed, then starts the broker, then Connect and the REST proxy together;
  * the receiver starts alongside the broker since it needs nothing else. Components already
  * running (live recorded pid) are reused. Writes the endpoints to `<home>/endpoints.json`.
@@ -206,6 +257,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<StartRe
   const began = Date.now();
   const settings = resolveSettings(options);
   mkdirSync(settings.home, { recursive: true });
+  return withStartLock(settings.home, log, () => startUnlocked(options, log, began));
+}
+
+async function startUnlocked(
+  options: StartOptions,
+  log: (line: string) => void,
+  began: number,
+): Promise<StartResult> {
+  const settings = resolveSettings(options);
   const jars = ensureFetched(settings, log);
   const all = components(options, jars);
   const outcomes = new Map<ComponentName, "started" | "reused">();
@@ -225,6 +285,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<StartRe
   try {
     const kube = settings.kubernetes;
     await settle(["broker", "receiver", ...(kube ? (["etcd"] as const) : [])]);
+    if (settings.secure) await grantWorker(options, jars, log);
     await settle(["connect", "rest-proxy", ...(kube ? (["kube-apiserver"] as const) : [])]);
     if (kube) await settle(["kube-controller-manager"]);
   } catch (err) {

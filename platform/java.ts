@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Component, ComponentName, properties, stateFiles } from "./component";
 import { PlatformSettings } from "./settings";
@@ -100,7 +100,9 @@ export function javaComponent(settings: PlatformSettings, p: JavaProcess): Compo
     prepare() {
       mkdirSync(p.dir, { recursive: true });
       writeLog4j(log4jFile(settings));
-      writeFileSync(configFile, properties(p.config()));
+      // 0600: the secured profile's configs hold passwords (JAAS lines).
+      writeFileSync(configFile, properties(p.config()), { mode: 0o600 });
+      chmodSync(configFile, 0o600);
       p.afterPrepare?.(configFile);
     },
     command() {

@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { Socket, connect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 /** True when something accepts TCP connections on host:port. */
 export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -18,9 +19,16 @@ export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<
 /**
  * Sends a Kafka ApiVersions v0 request and resolves true when the broker answers it with error
  * code 0. A real protocol answer, unlike an open port: the socket server is accepting requests.
- * v0 is used because every broker keeps it for client version negotiation.
+ * v0 is used because every broker keeps it for client version negotiation. With `tls` the probe
+ * speaks TLS and checks the broker's certificate against that CA (PEM); a SASL listener answers
+ * ApiVersions before authentication, so no credentials are needed.
  */
-export function kafkaApiVersionsOk(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+export function kafkaApiVersionsOk(
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+  tls?: { readonly ca: string },
+): Promise<boolean> {
   return new Promise((resolve) => {
     const clientId = Buffer.from("tracking-platform-probe");
     const correlationId = 7;
@@ -35,14 +43,14 @@ export function kafkaApiVersionsOk(host: string, port: number, timeoutMs = 2000)
     body.copy(frame, 4);
 
     let received = Buffer.alloc(0);
-    const socket = connect({ host, port });
+    const socket = tls ? tlsConnect({ host, port, ca: tls.ca }) : connect({ host, port });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write(frame));
+    socket.once(tls ? "secureConnect" : "connect", () => socket.write(frame));
     socket.on("data", (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 10) return;

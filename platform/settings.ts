@@ -27,6 +27,11 @@ export interface PlatformSettings {
   readonly extraJvmOpts: readonly string[];
   /** Also run etcd, kube-apiserver and kube-controller-manager (platform/kubernetes/). */
   readonly kubernetes: boolean;
+  /**
+   * The secured profile (platform/secure/): SASL_SSL with SCRAM-SHA-512, ACLs, its own home and
+   * ports, so that it runs alongside the plain one.
+   */
+  readonly secure: boolean;
 }
 
 export interface PlatformOptions {
@@ -35,6 +40,7 @@ export interface PlatformOptions {
   readonly ports?: Partial<PlatformPorts>;
   readonly extraJvmOpts?: readonly string[];
   readonly kubernetes?: boolean;
+  readonly secure?: boolean;
 }
 
 export const DEFAULT_PORTS: PlatformPorts = {
@@ -48,6 +54,19 @@ export const DEFAULT_PORTS: PlatformPorts = {
   kubeApiserver: 16443,
   kubeControllerManager: 16257,
 };
+
+/** The secured profile's ports: each plain one plus 100, so both profiles run side by side. */
+export const SECURE_DEFAULT_PORTS: PlatformPorts = {
+  ...DEFAULT_PORTS,
+  kafka: 19192,
+  controller: 19193,
+  connect: 18183,
+  restProxy: 18180,
+  receiver: 18190,
+};
+
+/** Selects the secured profile when `1` (the CLI's `--secure`). */
+export const SECURE_ENV = "TRACKING_PLATFORM_SECURE";
 
 /** Environment variable of each port. */
 export const PORT_ENV: Record<keyof PlatformPorts, string> = {
@@ -67,8 +86,8 @@ export const MAVEN_DIR = resolve(__dirname, "maven");
 /** Our HTTP sink connector, a product module the platform builds and loads as its plugin. */
 export const HTTP_SINK_DIR = resolve(__dirname, "..", "connectors", "http-sink");
 const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml"];
-/** Sources compiled into the platform's own jars: a change to them must produce a new key. */
-const SOURCES = ["rest-proxy/src/main/java/tracking/platform/restproxy/RestProxy.java"];
+/** Sources compiled into the platform's own jars (REST proxy, admin tool): a change to them must produce a new key. */
+const SOURCES_DIR = "rest-proxy/src/main";
 
 /** Every file of a folder, sorted, as paths relative to it. */
 function filesUnder(dir: string, rel = ""): string[] {
@@ -95,7 +114,8 @@ export function kafkaVersion(): string {
  */
 export function versionKey(): string {
   const hash = createHash("sha256");
-  for (const file of [...POMS, ...SOURCES]) {
+  const sources = filesUnder(join(MAVEN_DIR, SOURCES_DIR)).map((f) => `${SOURCES_DIR}/${f}`);
+  for (const file of [...POMS, ...sources]) {
     hash.update(file);
     hash.update(readFileSync(join(MAVEN_DIR, file)));
   }
@@ -135,15 +155,27 @@ export function parsePort(raw: string, setting: string): number {
   return port;
 }
 
+/** The secured profile's default home, under `~/.cache/tracking-pipeline/`. */
+export const SECURE_HOME_DIR = "platform-secure-state";
+
 /** Resolves options over environment variables over defaults. */
 export function resolveSettings(
   options: PlatformOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): PlatformSettings {
   const cacheBase = join(homedir(), ".cache", "tracking-pipeline");
+  const secure = options.secure ?? parseSwitch(env[SECURE_ENV], SECURE_ENV);
+  const defaults = secure ? SECURE_DEFAULT_PORTS : DEFAULT_PORTS;
   const ports = {} as Record<keyof PlatformPorts, number>;
   for (const key of Object.keys(DEFAULT_PORTS) as (keyof PlatformPorts)[]) {
-    ports[key] = options.ports?.[key] ?? portFromEnv(key, env) ?? DEFAULT_PORTS[key];
+    ports[key] = options.ports?.[key] ?? portFromEnv(key, env) ?? defaults[key];
+  }
+  const kubernetes = options.kubernetes ?? parseSwitch(env[KUBERNETES_ENV], KUBERNETES_ENV);
+  if (secure && kubernetes) {
+    throw new Error(
+      `The secured profile (\`--secure\`, \`${SECURE_ENV}\`) does not run the Kubernetes parts; ` +
+        `unset \`${KUBERNETES_ENV}\` (or drop \`--with-kubernetes\`) and run them with the plain platform.`,
+    );
   }
   const seen = new Map<number, string>();
   for (const [key, port] of Object.entries(ports)) {
@@ -158,10 +190,15 @@ export function resolveSettings(
     cacheRoot: resolve(
       options.cacheRoot ?? env.TRACKING_PLATFORM_CACHE ?? join(cacheBase, "platform"),
     ),
-    home: resolve(options.home ?? env.TRACKING_PLATFORM_HOME ?? join(cacheBase, "platform-state")),
+    home: resolve(
+      options.home ??
+        env.TRACKING_PLATFORM_HOME ??
+        join(cacheBase, secure ? SECURE_HOME_DIR : "platform-state"),
+    ),
     ports,
     extraJvmOpts: options.extraJvmOpts ?? envJvm,
-    kubernetes: options.kubernetes ?? parseSwitch(env[KUBERNETES_ENV], KUBERNETES_ENV),
+    kubernetes,
+    secure,
   };
 }
 

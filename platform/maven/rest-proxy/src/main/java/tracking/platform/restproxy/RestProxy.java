@@ -32,6 +32,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,8 +47,14 @@ import org.slf4j.LoggerFactory;
  * locally because neither Confluent REST Proxy nor the Strimzi bridge is served by the registry
  * this project can reach.
  *
- * <p>Config file keys: `listeners` (http://host:port), `bootstrap.servers`, `cluster.id`, and
- * `producer.*` / `admin.*` passed to the Kafka clients.
+ * <p>Config file keys: `listeners` (http://host:port), `bootstrap.servers`, `cluster.id`, and, as
+ * cp-kafka-rest reads them, `client.*` (prefix stripped) for every Kafka client, then `producer.*`
+ * and `admin.*` for one client each (these win over `client.*`). So a secured cluster is configured
+ * with `client.security.protocol`, `client.sasl.mechanism`, `client.sasl.jaas.config`,
+ * `client.ssl.truststore.type`/`location`/`certificates`, exactly as for Confluent's proxy.
+ *
+ * <p>Kafka's refusals are answered as Confluent's are: an authorization failure is HTTP 403 with
+ * `error_code` 40301, an authentication failure 401 with 40101; a refused produce sends nothing.
  */
 public final class RestProxy {
   private static final Logger log = LoggerFactory.getLogger(RestProxy.class);
@@ -56,6 +65,10 @@ public final class RestProxy {
   private static final Pattern V3_TOPICS =
       Pattern.compile("^/v3/clusters/([^/]+)/topics(?:/([A-Za-z0-9._-]+))?/?$");
 
+  /** Confluent's `error_code`s (rest-utils' KafkaExceptionMapper). */
+  private static final int KAFKA_AUTHENTICATION_ERROR = 40101;
+  private static final int KAFKA_AUTHORIZATION_ERROR = 40301;
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final Admin admin;
   private final String clusterId;
@@ -65,8 +78,11 @@ public final class RestProxy {
   private RestProxy(Properties config) {
     String bootstrap = required(config, "bootstrap.servers");
     clusterId = config.getProperty("cluster.id", "local");
-    Properties producerProps = prefixed(config, "producer.");
+    Properties producerProps = prefixed(config, "client.");
+    producerProps.putAll(prefixed(config, "producer."));
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // cp-kafka-rest forces this off whatever the config says (its KREST-4606); so does the stand-in.
+    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     producerProps.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
     // A missing topic must fail the request in seconds, not hang it for the 60 s default.
@@ -74,7 +90,8 @@ public final class RestProxy {
     metadataTimeoutMs = Long.parseLong(producerProps.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG));
     producer =
         new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-    Properties adminProps = prefixed(config, "admin.");
+    Properties adminProps = prefixed(config, "client.");
+    adminProps.putAll(prefixed(config, "admin."));
     adminProps.put("bootstrap.servers", bootstrap);
     admin = Admin.create(adminProps);
   }
@@ -138,8 +155,17 @@ public final class RestProxy {
         error(ex, 404, 404, "HTTP 404 Not Found");
       }
     } catch (Exception e) {
-      log.error("Request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-      error(ex, 500, 500, e.toString());
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof AuthenticationException) {
+        log.warn("Request {} {}: Kafka refused the proxy's credentials: {}", ex.getRequestMethod(), ex.getRequestURI(), cause.getMessage());
+        error(ex, 401, KAFKA_AUTHENTICATION_ERROR, cause.getMessage());
+      } else if (cause instanceof AuthorizationException) {
+        log.warn("Request {} {}: not authorized: {}", ex.getRequestMethod(), ex.getRequestURI(), cause.getMessage());
+        error(ex, 403, KAFKA_AUTHORIZATION_ERROR, cause.getMessage());
+      } else {
+        log.error("Request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+        error(ex, 500, 500, e.toString());
+      }
     } finally {
       ex.close();
     }
@@ -170,8 +196,28 @@ public final class RestProxy {
         return;
       }
     }
-    if (!topicExists(topic)) {
-      error(ex, 404, 40401, "Topic " + topic + " not found.");
+    Optional<Exception> refused = Optional.empty();
+    try {
+      if (!topicExists(topic)) {
+        error(ex, 404, 40401, "Topic " + topic + " not found.");
+        return;
+      }
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof AuthorizationException || e.getCause() instanceof AuthenticationException)) throw e;
+      // Without Describe on the topic the proxy may not even learn whether it exists. Confluent's
+      // producer fails each record with this error; the stand-in sends none at all.
+      refused = Optional.of((Exception) e.getCause());
+    }
+    if (refused.isPresent()) {
+      log.warn("Produce to {} refused: {}", topic, refused.get().getMessage());
+      ObjectNode response = JSON.createObjectNode();
+      ArrayNode offsets = response.putArray("offsets");
+      for (int i = 0; i < records.size(); i++) {
+        offsets.addObject().putNull("partition").putNull("offset")
+            .put("error_code", errorCode(refused.get())).put("error", refused.get().getMessage());
+      }
+      response.putNull("key_schema_id").putNull("value_schema_id");
+      send(ex, requestStatus(offsets), response, V2);
       return;
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -190,13 +236,34 @@ public final class RestProxy {
         offset.put("partition", meta.partition()).put("offset", meta.offset());
         offset.putNull("error_code").putNull("error");
       } catch (ExecutionException e) {
-        // Confluent reports per-record failures inside a 200, like this.
+        // Confluent reports per-record failures in the body, with its codes for each kind.
         offset.putNull("partition").putNull("offset");
-        offset.put("error_code", 50002).put("error", e.getCause().toString());
+        offset.put("error_code", errorCode(e.getCause())).put("error", e.getCause().getMessage());
       }
     }
     response.putNull("key_schema_id").putNull("value_schema_id");
-    send(ex, 200, response, V2);
+    send(ex, requestStatus(offsets), response, V2);
+  }
+
+  /** Confluent's per-record `error_code` of a producer failure (its AbstractProduceAction). */
+  private static int errorCode(Throwable e) {
+    if (e instanceof AuthenticationException) return KAFKA_AUTHENTICATION_ERROR;
+    if (e instanceof AuthorizationException) return KAFKA_AUTHORIZATION_ERROR;
+    if (e instanceof RetriableException) return 50003;
+    return 50002;
+  }
+
+  /**
+   * The HTTP status of a v2 produce, as Confluent's ProduceResponse picks it: 401 or 403 when a
+   * record failed authentication or authorization, else 200 (other failures stay in the body).
+   */
+  private static int requestStatus(ArrayNode offsets) {
+    for (JsonNode offset : offsets) {
+      int code = offset.path("error_code").asInt(0);
+      if (code == KAFKA_AUTHENTICATION_ERROR) return 401;
+      if (code == KAFKA_AUTHORIZATION_ERROR) return 403;
+    }
+    return 200;
   }
 
   /**
