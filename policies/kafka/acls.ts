@@ -146,7 +146,7 @@ function stackPrincipals(resources: readonly PolicyResource[]): StackPrincipal[]
       }
       continue;
     }
-    const connector = connectorOf(r.type, r.props, r.name);
+    const connector = ifKnown(() => connectorOf(r.type, r.props, r.name));
     const maps = connector
       ? [connector.config, connector.secretConfig]
       : r.type === K8S_SECRET
@@ -195,7 +195,13 @@ export const kafkaAclsManaged = stackPolicy({
     const providers = recognised(resources, kafkaProviderOf).filter(([p]) => usesSasl(p));
     if (providers.length === 0) return;
     const admins = new Set(providers.map(([p]) => `User:${p.saslUsername ?? ""}`));
-    const acls = recognised(resources, aclOf).map(([acl]) => acl);
+    // Only principal and permission are read: a resource name may be unknown during preview.
+    const acls = resources
+      .filter((r) => r.type === KAFKA_TYPES.acl)
+      .map((r) => ({
+        principal: ifKnown(() => asString(r.props.aclPrincipal)),
+        permission: ifKnown(() => asString(r.props.aclPermissionType)),
+      }));
     if (acls.length === 0) {
       for (const [provider, resource] of providers) {
         reportViolation(

@@ -1,5 +1,5 @@
 import { list, resourcePolicy, shown } from "../policy";
-import { asString, Props } from "../read";
+import { asString, ifKnown, Props } from "../read";
 import { flag, settings, strings } from "../settings";
 import { KAFKA_TYPES } from "./resources";
 
@@ -26,7 +26,8 @@ export function kafkaProviderOf(
     tlsEnabled: asString(props.tlsEnabled),
     saslMechanism: asString(props.saslMechanism),
     saslUsername: asString(props.saslUsername),
-    hasPassword: (asString(props.saslPassword) ?? "") !== "",
+    // A password not known until the update (another resource's output) counts as set.
+    hasPassword: ifKnown(() => asString(props.saslPassword) ?? "") !== "",
   };
 }
 

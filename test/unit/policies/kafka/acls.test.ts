@@ -14,7 +14,7 @@ import {
   safeStack,
   stackWith,
 } from "../fixtures";
-import { edit, FakeResource, messages, reportsEach, validateStack } from "../harness";
+import { edit, FakeResource, messages, reportsEach, UNKNOWN, validateStack } from "../harness";
 
 describe("kafka-acl-least-privilege", () => {
   it("passes literal Allow grants on topics and groups", async () => {
@@ -143,6 +143,13 @@ describe("kafka-acls-managed", () => {
           "`consumer.override.sasl.jaas.config` of tracking-analytics-connector (user sink-analytics) has no Allow ACL in the stack; declare its grants (`kafkaManageAcls`) or list User:sink-analytics in `principalsManagedElsewhere`, or its clients are refused by the brokers' authorizer.",
       },
     ]);
+  });
+
+  it("judges during preview, when an ACL's resource name is not known yet", async () => {
+    const unknownName = edit(restProxyWriteAcl, (p) => (p.aclResourceName = UNKNOWN));
+    expect(
+      await validateStack(kafkaAclsManaged, stackWith(restProxyWriteAcl, unknownName)),
+    ).toEqual([]);
   });
 
   it("asks nothing of a stack without SASL, or where the config does not require ACLs", async () => {

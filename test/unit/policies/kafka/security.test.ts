@@ -1,6 +1,6 @@
 import { kafkaTlsAndSasl } from "../../../../policies/kafka/security";
 import { kafkaProvider, trackingTopic } from "../fixtures";
-import { edit, messages, reportsEach } from "../harness";
+import { edit, messages, reportsEach, UNKNOWN } from "../harness";
 
 describe("kafka-tls-and-sasl", () => {
   it("passes a provider with TLS and SCRAM, and leaves other resources alone", async () => {
@@ -11,6 +11,11 @@ describe("kafka-tls-and-sasl", () => {
   it("takes an unset tlsEnabled as the plugin's default, true", async () => {
     const unset = edit(kafkaProvider, (p) => delete p.tlsEnabled);
     expect(await messages(kafkaTlsAndSasl, unset)).toEqual([]);
+  });
+
+  it("counts a password not known until the update as set", async () => {
+    const later = edit(kafkaProvider, (p) => (p.saslPassword = UNKNOWN));
+    expect(await messages(kafkaTlsAndSasl, later)).toEqual([]);
   });
 
   reportsEach(kafkaTlsAndSasl, [
