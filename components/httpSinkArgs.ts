@@ -30,6 +30,7 @@ const ERRORS: Section<"errors"> = {
   retryDelayMaxMs: true,
 };
 const REPORTER: Section<"reporter"> = { resultTopic: true, errorTopic: true };
+const KAFKA: Section<"kafka"> = { security: true, principal: true, ownPrincipal: true };
 const AUTH: KeysOf<HttpSinkAuth> = {
   type: true,
   username: true,
@@ -63,6 +64,7 @@ const ARGS: { readonly [K in keyof Required<HttpSinkConnectorArgs>]: true | obje
   replicationFactor: true,
   consumerOverrides: true,
   maxPollRecords: true,
+  kafka: KAFKA,
   connect: true,
   state: true,
   consumerByteRate: true,

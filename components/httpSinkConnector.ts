@@ -2,6 +2,7 @@ import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
 import { unknownSinkArgs } from "./httpSinkArgs";
+import { SinkKafkaClients, sinkKafkaKeys } from "./sinkKafkaClients";
 
 /**
  * The connector classes a sink can use. `tracking` is the project's own HTTP sink
@@ -114,6 +115,8 @@ export interface HttpSinkSettings {
   readonly consumerOverrides?: Readonly<Record<string, string>>;
   /** `consumer.override.max.poll.records`. Defaults to 500. */
   readonly maxPollRecords?: number;
+  /** TLS and SASL of the sink's own Kafka clients. Defaults to the worker's settings alone. */
+  readonly kafka?: SinkKafkaClients;
 }
 
 /** The connector config map: plain keys, and secret keys that stay Pulumi secrets. */
@@ -305,13 +308,22 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
       '`errors.deadLetterTopic` is required when `errors.tolerance` is "all", or failed events would be dropped silently; declare one or set the tolerance to "none"',
     );
   }
-  if (cls === "camel") return camelConfig(settings);
-  if (cls !== "confluent" && settings.reporter) {
+  if (cls !== "camel" && cls !== "confluent" && settings.reporter) {
     throw new Error(
       `\`reporter\` topics are written by Confluent's connector only; connectorClass "${cls}" sends refused requests to the dead-letter topic instead. Disable the reporter or use connectorClass "confluent"`,
     );
   }
-  return confluentConfig(settings, CONNECTOR_CLASSES[cls]);
+  const mapped =
+    cls === "camel" ? camelConfig(settings) : confluentConfig(settings, CONNECTOR_CLASSES[cls]);
+  const kafka = sinkKafkaKeys(settings.kafka, {
+    connectorClass: cls,
+    deadLetterTopic: settings.errors?.deadLetterTopic,
+    reporter: settings.reporter !== undefined && cls === "confluent",
+  });
+  return {
+    config: sorted({ ...mapped.config, ...kafka.plain }),
+    secretConfig: sorted({ ...mapped.secretConfig, ...kafka.secret }),
+  };
 }
 
 export interface HttpSinkConnectorArgs extends HttpSinkSettings {

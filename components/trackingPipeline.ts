@@ -4,9 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { missingSecretProblem, requiredSecrets } from "../config";
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
-import { ConnectCluster } from "./connectCluster";
+import { ConnectCluster, connectInternalTopics } from "./connectCluster";
 import { HttpSinkAuth, HttpSinkConnector, HttpSinkSettings } from "./httpSinkConnector";
+import { KafkaAccess } from "./kafkaAccess";
 import { standardLabels } from "./labels";
+import {
+  isSecured,
+  kafkaAccessArgsOf,
+  kafkaSecurityOf,
+  ownPrincipalOf,
+  SecretLookup,
+  workerPrincipalOf,
+} from "./pipelineKafka";
 import { RestProxy } from "./restProxy";
 import { TopicSet, topicNaming } from "./topicSet";
 
@@ -17,7 +26,8 @@ export interface TrackingPipelineArgs {
   readonly settings: StackConfig;
   /**
    * Secret values by config key: the ones destinations name (`passwordSecret`,
-   * `clientSecretSecret`, `secretHeaders`), `kafkaSaslPassword` and `connectBasicAuthPassword`.
+   * `clientSecretSecret`, `secretHeaders`, `kafkaPrincipal.passwordSecret`), `kafkaSaslPassword`,
+   * `kafkaRestProxyPassword`, `kafkaConnectPassword` and `connectBasicAuthPassword`.
    */
   readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -36,6 +46,8 @@ export class TrackingPipeline extends pulumi.ComponentResource {
   public readonly restProxy?: RestProxy;
   public readonly connectCluster?: ConnectCluster;
   public readonly sinks: Record<string, HttpSinkConnector>;
+  /** SCRAM users and ACLs, with SASL on and `kafkaManageUsers` or `kafkaManageAcls`. */
+  public readonly access?: KafkaAccess;
   /** Where events are POSTed: the in-cluster URL, or `restProxyUrl` when Kubernetes is off. */
   public readonly restProxyEndpoint: pulumi.Output<string | undefined>;
   public readonly connectEndpoint: pulumi.Output<string>;
@@ -60,12 +72,16 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       );
     }
     const secret = (key: string): pulumi.Input<string> => pulumi.secret(args.secrets[key]!);
+    const security = kafkaSecurityOf(s);
+    const secured = isSecured(s);
+    const workerPrincipal = workerPrincipalOf(s, secret);
 
     const kafkaProvider = new kafka.Provider(
       `${name}-kafka`,
       {
         bootstrapServers: s.kafkaBootstrapServers,
         tlsEnabled: s.kafkaTls,
+        ...(s.kafkaTlsCaCertificate !== "" ? { caCert: s.kafkaTlsCaCertificate } : {}),
         ...(s.kafkaSaslMechanism !== "none"
           ? {
               saslMechanism: s.kafkaSaslMechanism,
@@ -107,6 +123,25 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           }
         : undefined;
 
+    const connectGroupId = s.connectGroupId || `${env}-tracking-connect`;
+    if (security.mechanism !== "none" && (s.kafkaManageUsers || s.kafkaManageAcls)) {
+      // Users and grants before any client that logs in with them.
+      this.access = new KafkaAccess(
+        `${name}-access`,
+        kafkaAccessArgsOf(
+          env,
+          s,
+          secret,
+          (destination) => connectorNameOf(env, destination),
+          s.kubernetesEnabled
+            ? { groupId: connectGroupId, internalTopics: Object.values(connectInternalTopics(env)) }
+            : undefined,
+        ),
+        { parent: this, providers: { kafka: kafkaProvider }, dependsOn: [this.topics] },
+      );
+    }
+    const accessReady = this.access ? [this.access] : [];
+
     if (s.kubernetesEnabled) {
       const k8sProvider = new k8s.Provider(
         `${name}-k8s`,
@@ -128,6 +163,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       const k8sOpts = {
         parent: this,
         providers: { kubernetes: k8sProvider, kafka: kafkaProvider },
+        dependsOn: accessReady,
       };
 
       this.restProxy = new RestProxy(
@@ -135,6 +171,21 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         {
           namespace: namespace.metadata.name,
           bootstrapServers: s.kafkaBootstrapServers,
+          ...(secured
+            ? {
+                kafka: {
+                  security,
+                  ...(security.mechanism !== "none"
+                    ? {
+                        principal: {
+                          username: s.kafkaRestProxyUsername,
+                          password: secret("kafkaRestProxyPassword"),
+                        },
+                      }
+                    : {}),
+                },
+              }
+            : {}),
           implementation: s.restProxyImplementation,
           image: s.restProxyImage || undefined,
           replicas: s.restProxyReplicas,
@@ -151,6 +202,13 @@ export class TrackingPipeline extends pulumi.ComponentResource {
             maxBytesPerSecond: s.restProxyProduceMaxBytesPerSecond,
           },
           ingressHost: s.restProxyIngressHost || undefined,
+          ingressTopics: s.topics.map((t) => topicNaming.tracking(env, t)),
+          ingressTls:
+            s.restProxyIngressTlsSecret !== ""
+              ? { secretName: s.restProxyIngressTlsSecret }
+              : s.restProxyIngressCertManagerIssuer !== ""
+                ? { clusterIssuer: s.restProxyIngressCertManagerIssuer }
+                : undefined,
           ingressClassName: s.restProxyIngressClassName,
           cpuRequest: s.restProxyCpuRequest,
           memoryRequest: s.restProxyMemoryRequest,
@@ -165,7 +223,8 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           namespace: namespace.metadata.name,
           environment: env,
           bootstrapServers: s.kafkaBootstrapServers,
-          groupId: s.connectGroupId || undefined,
+          ...(secured ? { kafka: { security, principal: workerPrincipal } } : {}),
+          groupId: connectGroupId,
           replicas: s.connectReplicas,
           image: s.connectImage,
           build: s.connectImageBuild
@@ -206,7 +265,11 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         {
           parent: this,
           providers: { kafka: kafkaProvider },
-          dependsOn: [this.topics, ...(this.connectCluster ? [this.connectCluster] : [])],
+          dependsOn: [
+            this.topics,
+            ...accessReady,
+            ...(this.connectCluster ? [this.connectCluster] : []),
+          ],
         },
       );
     });
@@ -252,8 +315,7 @@ export interface ConnectorStatusOutput {
   readonly tasks: string[];
 }
 
-/** Looks up the secret a config key names; `from` is the setting that names it, for errors. */
-export type SecretLookup = (key: string, from: string) => pulumi.Input<string>;
+export type { SecretLookup } from "./pipelineKafka";
 
 /**
  * The HTTP sink settings the stack generates for one destination: the single place where stack
@@ -261,11 +323,18 @@ export type SecretLookup = (key: string, from: string) => pulumi.Input<string>;
  */
 export function sinkSettingsOf(
   env: string,
-  s: Pick<StackConfig, "kafkaBootstrapServers" | "topicReplicationFactor">,
+  s: Pick<StackConfig, "kafkaBootstrapServers" | "topicReplicationFactor"> &
+    Partial<
+      Pick<
+        StackConfig,
+        "kafkaTls" | "kafkaTlsCaCertificate" | "kafkaSaslMechanism" | "kafkaConnectUsername"
+      >
+    >,
   d: DestinationConfig,
   index: number,
   secret: SecretLookup,
 ): HttpSinkSettings {
+  const own = ownPrincipalOf(s, d, index, secret);
   return {
     connectorName: connectorNameOf(env, d.name),
     connectorClass: d.connectorClass,
@@ -304,6 +373,15 @@ export function sinkSettingsOf(
     replicationFactor: s.topicReplicationFactor,
     consumerOverrides: d.consumerOverrides,
     maxPollRecords: d.rateLimit.maxPollRecords,
+    ...(isSecured(s)
+      ? {
+          kafka: {
+            security: kafkaSecurityOf(s),
+            principal: own ?? workerPrincipalOf(s, secret),
+            ownPrincipal: own !== undefined,
+          },
+        }
+      : {}),
   };
 }
 

@@ -54,7 +54,9 @@ export const kafkaPrincipalSchema = z
       .string({ error: "must be set: the user the sink's Kafka clients log in as" })
       .min(1, { error: "must not be empty" }),
     /** Config key holding the password. */
-    passwordSecret: secretRef,
+    passwordSecret: z
+      .string({ error: "must be set: the config key of the user's password (set with --secret)" })
+      .pipe(secretRef),
   })
   .strict();
 

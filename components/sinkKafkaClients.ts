@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  clientProperties,
+  KafkaClientPrincipal,
+  KafkaClientProperties,
+  KafkaSecurity,
+  prefixed,
+} from "./kafkaSecurity";
+
+/** The Kafka security of one sink connector's clients. */
+export interface SinkKafkaClients {
+  readonly security: KafkaSecurity;
+  /** Who the sink's clients log in as: its own principal or the workers'. Required with SASL. */
+  readonly principal?: KafkaClientPrincipal;
+  /**
+   * Whether `principal` is the sink's own: then its consumer (and its dead-letter producer and
+   * admin) override the worker's login. Defaults to false (the worker's clients as configured).
+   */
+  readonly ownPrincipal?: boolean;
+}
+
+/**
+ * The consumer group of a sink connector: Connect's default `connect-<connector name>`
+ * (`SinkUtils.consumerGroupId`), which the stack never overrides, so that ACLs can name it.
+ */
+export function sinkGroupId(connectorName: string): string {
+  return `connect-${connectorName}`;
+}
+
+/** What a sink's connector config needs from {@link sinkKafkaKeys}. */
+export interface SinkKafkaShape {
+  readonly connectorClass: string;
+  readonly deadLetterTopic?: string;
+  readonly reporter: boolean;
+}
+
+/**
+ * The connector keys that log a sink's clients in to a secured cluster:
+ * - with a principal of its own: `consumer.override.*`, and for its dead-letter queue
+ *   `producer.override.*` (the DLQ producer) and `admin.override.*` (which creates the topic);
+ * - Confluent's class: `confluent.topic.*` (licence topic) and, with the reporter on,
+ *   `reporter.admin.*` and `reporter.producer.*`, which never inherit the worker's settings.
+ * The CA is inlined (`ssl.truststore.certificates`): the config then works on any worker,
+ * including one the stack did not deploy (`connectUrl`), without a file on its disk.
+ */
+export function sinkKafkaKeys(
+  clients: SinkKafkaClients | undefined,
+  sink: SinkKafkaShape,
+): KafkaClientProperties {
+  if (!clients) return { plain: {}, secret: {} };
+  const { security, principal } = clients;
+  const props = clientProperties(
+    security,
+    principal,
+    security.caCertificate ? { certificates: security.caCertificate } : undefined,
+  );
+  const prefixes: string[] = [];
+  if (clients.ownPrincipal) {
+    prefixes.push("consumer.override.");
+    if (sink.deadLetterTopic) prefixes.push("producer.override.", "admin.override.");
+  }
+  if (sink.connectorClass === "confluent") {
+    prefixes.push("confluent.topic.");
+    if (sink.reporter) prefixes.push("reporter.admin.", "reporter.producer.");
+  }
+  const sets = prefixes.map((prefix) => prefixed(props, prefix));
+  return {
+    plain: Object.assign({}, ...sets.map((s) => s.plain)) as Record<string, string>,
+    secret: Object.assign({}, ...sets.map((s) => s.secret)) as Record<
+      string,
+      pulumi.Output<string>
+    >,
+  };
+}
