@@ -116,10 +116,15 @@ function rolesOf(args: AccessPlanArgs<{ readonly username: string }>): RoleName[
           },
         ]
       : []),
-    {
-      username: args.workerPrincipal.username,
-      setting: "`workerPrincipal.username` (stack setting `kafkaConnectUsername`)",
-    },
+    // Usually the same principal as Connect's: judged once.
+    ...(args.connect?.principal.username === args.workerPrincipal.username
+      ? []
+      : [
+          {
+            username: args.workerPrincipal.username,
+            setting: "`workerPrincipal.username` (stack setting `kafkaConnectUsername`)",
+          },
+        ]),
     ...args.sinks.map((s) => ({
       username: s.principal.username,
       setting: `\`sinks[${s.name}].principal.username\` (stack setting \`destinations[].kafkaPrincipal.username\` of ${s.name}, else \`kafkaConnectUsername\`)`,

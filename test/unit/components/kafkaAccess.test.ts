@@ -3,6 +3,7 @@ import {
   AccessPlanArgs,
   AclGrant,
   accessPlan,
+  accessProblems,
   aclResourceName,
   KafkaAccess,
   KafkaAccessArgs,
@@ -148,6 +149,21 @@ describe("accessPlan", () => {
         '`sinks[warehouse].topics` holds ""; every ACL names one topic or group literally, never an empty name or "*".',
       ].join("\n"),
     );
+  });
+
+  it("reports an empty Connect username once, not for the workers again", () => {
+    const args = planArgs();
+    const nobody = { username: "" };
+    expect(
+      accessProblems({
+        ...args,
+        connect: { ...args.connect!, principal: nobody },
+        workerPrincipal: nobody,
+        sinks: [],
+      }),
+    ).toEqual([
+      "`connect.principal.username` (stack setting `kafkaConnectUsername`) is empty; set the username the broker knows for this role.",
+    ]);
   });
 });
 
