@@ -95,6 +95,7 @@ public final class HttpSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    metrics.ensureRegistered();
     Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
     for (SinkRecord r : records) {
       int p = r.kafkaPartition() == null ? -1 : r.kafkaPartition();

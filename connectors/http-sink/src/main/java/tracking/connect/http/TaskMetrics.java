@@ -1,9 +1,9 @@
 package tracking.connect.http;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Measurable;
@@ -55,25 +55,51 @@ final class TaskMetrics implements AutoCloseable {
   };
 
   private final Map<String, AtomicLong> values = new LinkedHashMap<>();
-  private final List<MetricName> registered = new ArrayList<>();
+  private final Set<MetricName> registered = new LinkedHashSet<>();
   private PluginMetrics plugin;
+  private boolean warned;
 
   TaskMetrics() {
     for (String[] d : DESCRIPTIONS) values.put(d[0], new AtomicLong());
   }
 
-  /** Adds every metric to the worker's; what the task reports from now on is visible there. */
+  /**
+   * Adds every metric to the worker's; what the task counts from now on is visible there. A
+   * metric the worker still holds for an earlier instance of this task (one being cancelled
+   * after a restart, still in its retries) cannot be added yet: the worker allows one metric per
+   * name, and only the instance that added it can remove it. Those are added by a later
+   * {@link #ensureRegistered()}, once the earlier instance has let go of them; until then the
+   * worker shows the earlier instance's counts.
+   */
   void register(PluginMetrics metrics) {
     plugin = metrics;
+    ensureRegistered();
+  }
+
+  /** Adds whatever register() could not add yet; cheap once everything is added. */
+  void ensureRegistered() {
+    if (plugin == null || registered.size() == DESCRIPTIONS.length) return;
     for (String[] d : DESCRIPTIONS) {
+      MetricName name = plugin.metricName(d[0], d[1], new LinkedHashMap<>());
+      if (registered.contains(name)) continue;
       AtomicLong v = values.get(d[0]);
-      MetricName name = metrics.metricName(d[0], d[1], new LinkedHashMap<>());
-      metrics.addMetric(name, (Measurable) (config, now) -> v.get());
-      registered.add(name);
+      try {
+        plugin.addMetric(name, (Measurable) (config, now) -> v.get());
+        registered.add(name);
+      } catch (IllegalArgumentException e) {
+        if (!warned) {
+          log.warn("Metric {} of this task is still held by its previous instance (stopping after "
+              + "a restart); this instance publishes it once that one let go", name.name());
+          warned = true;
+        }
+      }
+    }
+    if (warned && registered.size() == DESCRIPTIONS.length) {
+      log.info("Every metric of this task is published now");
     }
   }
 
-  /** Removes what register() added (the worker also drops a stopped task's plugin metrics). */
+  /** Removes what this instance added (the worker also drops a stopped task's plugin metrics). */
   @Override
   public void close() {
     for (MetricName name : registered) {
@@ -84,6 +110,7 @@ final class TaskMetrics implements AutoCloseable {
       }
     }
     registered.clear();
+    plugin = null;
   }
 
   long get(String name) {

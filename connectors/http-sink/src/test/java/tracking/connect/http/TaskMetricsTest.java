@@ -118,6 +118,41 @@ class TaskMetricsTest {
   }
 
   @Test
+  void aRestartedTaskTakesOverTheMetricsOnceItsPreviousInstanceLetsGo() throws Exception {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("connector", "restarted");
+    tags.put("task", "0");
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name = new ObjectName("kafka.connect:type=plugins,connector=restarted,task=0");
+    // The worker gives each instance of task 0 its own PluginMetricsImpl over one Metrics.
+    TestContext oldContext = new TestContext(false);
+    oldContext.plugin = new PluginMetricsImpl(metrics, tags);
+    HttpSinkTask old = new HttpSinkTask(waits::add, Clock.systemUTC());
+    old.initialize(oldContext);
+    old.start(HttpSinkConfigTest.props("http.api.url", endpoint.url("/e")));
+    old.put(List.of(record(0, 0)));
+    assertEquals(1.0, ((Number) server.getAttribute(name, TaskMetrics.REQUESTS)).doubleValue());
+
+    // A new instance starts while the old one is still registered (cancelled, still retrying).
+    TestContext newContext = new TestContext(false);
+    PluginMetricsImpl newPlugin = new PluginMetricsImpl(metrics, tags);
+    newContext.plugin = newPlugin;
+    HttpSinkTask restarted = new HttpSinkTask(waits::add, Clock.systemUTC());
+    restarted.initialize(newContext);
+    restarted.start(HttpSinkConfigTest.props("http.api.url", endpoint.url("/e")));
+    restarted.put(List.of(record(0, 1), record(0, 2)));
+    assertEquals(1.0, ((Number) server.getAttribute(name, TaskMetrics.REQUESTS)).doubleValue());
+
+    // The old one stops; the new one's next put() publishes its own counts.
+    old.stop();
+    restarted.put(List.of());
+    assertEquals(2.0, ((Number) server.getAttribute(name, TaskMetrics.REQUESTS)).doubleValue());
+    restarted.stop();
+    assertFalse(server.isRegistered(name));
+    newPlugin.close();
+  }
+
+  @Test
   void latencyKeepsTheLastAndTheLongest() {
     TaskMetrics m = new TaskMetrics();
     m.answered(200, 40);
