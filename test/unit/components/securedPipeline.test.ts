@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { TrackingPipeline } from "../../../components/trackingPipeline";
 import { parseStackConfig } from "../../../config";
 import {
@@ -50,21 +51,20 @@ const secrets = {
   crmKafkaPassword: "crm-pw-4",
 };
 
-/** Every registered input as text, but where secrets belong (Secrets, secret config, SCRAM passwords). */
+/**
+ * Every registered input as text, with Pulumi secrets (SCRAM passwords, the provider's admin
+ * password) shown as "[secret]", and without the Secrets and the connectors' secret config.
+ */
 function plainInputs(): string {
+  const replacer = (_: string, v: unknown) =>
+    v && typeof v === "object" && pulumi.runtime.isRpcSecret(v) ? "[secret]" : v;
   return JSON.stringify(
     registered.map((r) => {
       if (r.type === "kubernetes:core/v1:Secret") return {};
-      const {
-        secretConfig: _s,
-        connectSecrets: _c,
-        __provider: _p,
-        password: _pw,
-        saslPassword: _sp,
-        ...rest
-      } = r.inputs;
+      const { secretConfig: _s, connectSecrets: _c, __provider: _p, ...rest } = r.inputs;
       return rest;
     }),
+    replacer,
   );
 }
 
@@ -218,6 +218,14 @@ describe("the prod stack file", () => {
       { hosts: ["events.example.com"], secretName: "tracking-rest-proxy-tls" },
     ]);
     expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+    // The passwords the kafka plugin is given reach it as Pulumi secrets.
+    const passwords = [
+      named("pulumi:providers:kafka", "tracking-kafka").inputs.saslPassword,
+      ...ofType("kafka:index/userScramCredential:UserScramCredential").map(
+        (u) => u.inputs.password,
+      ),
+    ];
+    expect(passwords.map((p) => pulumi.runtime.isRpcSecret(p))).toEqual(passwords.map(() => true));
     const text = plainInputs();
     for (const value of Object.values(prodKafkaSecrets)) {
       expect([value, text.includes(value)]).toEqual([value, false]);
