@@ -5,6 +5,7 @@ import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { MEMORY_RULE, memoryBytes } from "./memory";
 import { restProxyIngress } from "./restProxyIngress";
+import { bridgeConfig, strimziEnv } from "./strimziBridge";
 import { drainOneAtATime, workloadSpec } from "./workload";
 
 export const REST_PROXY_IMAGES = {
@@ -134,36 +135,6 @@ function confluentEnv(
   ];
 }
 
-function strimziEnv(
-  args: RestProxyArgs,
-  port: number,
-  heap: string,
-  kafka: PodKafkaSecurity,
-): k8s.types.input.core.v1.EnvVar[] {
-  const cors = args.corsOrigins ?? [];
-  const env: Record<string, string> = {
-    KAFKA_BRIDGE_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
-    KAFKA_BRIDGE_HTTP_HOST: "0.0.0.0",
-    KAFKA_BRIDGE_HTTP_PORT: String(port),
-    KAFKA_BRIDGE_HTTP_CONSUMER_ENABLED: "false",
-    KAFKA_BRIDGE_HTTP_PRODUCER_ENABLED: "true",
-    KAFKA_BRIDGE_PRODUCER_CONFIG: "acks=all\nenable.idempotence=true",
-    KAFKA_BRIDGE_CORS_ENABLED: String(cors.length > 0),
-    JAVA_OPTS: `-Xmx${heap}`,
-  };
-  if (cors.length > 0) {
-    env.KAFKA_BRIDGE_CORS_ALLOWED_ORIGINS = cors.join(",");
-    env.KAFKA_BRIDGE_CORS_ALLOWED_METHODS = "GET,POST,OPTIONS";
-  }
-  return [
-    { name: "KAFKA_BRIDGE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-    ...Object.entries(env).map(([name, value]) => ({ name, value })),
-    // The bridge (0.32 and later) adds its whole environment to its configuration, and passes
-    // `kafka.*` keys to every Kafka client: the variables are named as the properties.
-    ...(args.kafka ? kafka.env((p) => `kafka.${p}`) : []),
-  ];
-}
-
 /**
  * The HTTP entry of the pipeline: browsers and services POST events here and they land in Kafka.
  * Confluent REST Proxy by default, or the Strimzi HTTP bridge, which speaks the same v2 produce API.
@@ -211,6 +182,8 @@ export class RestProxy extends pulumi.ComponentResource {
         true,
       );
     }
+    const bridge =
+      implementation === "strimzi" ? bridgeConfig(name, metadata, args, port, this) : undefined;
     this.kafkaCredentials = kafka.credentials;
     this.kafkaTrust = kafka.trust;
     const probePaths =
@@ -228,7 +201,7 @@ export class RestProxy extends pulumi.ComponentResource {
           replicas: autoscaled ? undefined : replicas,
           labels,
           selector,
-          pod: { volumes: kafka.volumes },
+          pod: { volumes: [...kafka.volumes, ...(bridge ? [bridge.volume] : [])] },
           container: {
             name: "rest-proxy",
             image: args.image ?? REST_PROXY_IMAGES[implementation],
@@ -240,7 +213,7 @@ export class RestProxy extends pulumi.ComponentResource {
               implementation === "confluent"
                 ? confluentEnv(args, port, heap, kafka)
                 : strimziEnv(args, port, heap, kafka),
-            volumeMounts: kafka.mounts,
+            volumeMounts: [...kafka.mounts, ...(bridge ? [bridge.mount] : [])],
             readinessProbe: {
               httpGet: { path: probePaths.ready, port: "http" },
               periodSeconds: 5,
@@ -264,6 +237,7 @@ export class RestProxy extends pulumi.ComponentResource {
         dependsOn: [
           ...(kafka.credentials ? [kafka.credentials] : []),
           ...(kafka.trust ? [kafka.trust] : []),
+          ...(bridge ? [bridge.configMap] : []),
         ],
       },
     );

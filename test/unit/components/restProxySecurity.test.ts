@@ -91,6 +91,52 @@ describe("RestProxy on a secured cluster", () => {
     expect(env.filter((e) => e.name.startsWith("KAFKA_REST_"))).toEqual([]);
   });
 
+  it("mounts the bridge's application.properties where its 0.32+ image reads it", async () => {
+    await settled(
+      new RestProxy("rp", {
+        ...base,
+        kafka,
+        implementation: "strimzi",
+        corsOrigins: ["https://shop.example.com"],
+      }),
+    );
+    const data = named("kubernetes:core/v1:ConfigMap", "rp-config").inputs.data as Record<
+      string,
+      string
+    >;
+    expect(data["application.properties"]).toBe(
+      [
+        "kafka.bootstrap.servers=k:9093",
+        "kafka.producer.acks=all",
+        "kafka.producer.enable.idempotence=true",
+        "http.host=0.0.0.0",
+        "http.port=8080",
+        "http.consumer.enabled=false",
+        "http.producer.enabled=true",
+        "http.cors.enabled=true",
+        "http.cors.allowedOrigins=https://shop.example.com",
+        "http.cors.allowedMethods=GET,POST,OPTIONS",
+        "",
+      ].join("\n"),
+    );
+    expect(data["log4j2.properties"]).toContain("rootLogger.level = INFO");
+    expect(pod().volumes).toContainEqual({
+      name: "bridge-config",
+      configMap: { name: "rp-config" },
+    });
+    expect(pod().containers[0].volumeMounts).toContainEqual({
+      name: "bridge-config",
+      mountPath: "/opt/strimzi/custom-config",
+      readOnly: true,
+    });
+    expect(pod().containers[0].env).toContainEqual({
+      name: "bridge.id",
+      valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+    });
+    // Nothing secret in the ConfigMap: the JAAS line comes from the Secret through the env.
+    expect(JSON.stringify(data)).not.toContain("x=1");
+  });
+
   it("keeps the password in the Secret only, as a Pulumi secret", async () => {
     const rp = new RestProxy("rp", { ...base, kafka });
     await settled(rp);
