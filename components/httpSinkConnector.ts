@@ -315,11 +315,12 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
   }
   const mapped =
     cls === "camel" ? camelConfig(settings) : confluentConfig(settings, CONNECTOR_CLASSES[cls]);
-  const kafka = sinkKafkaKeys(settings.kafka, {
-    connectorClass: cls,
-    deadLetterTopic: settings.errors?.deadLetterTopic,
-    reporter: settings.reporter !== undefined && cls === "confluent",
-  });
+  const kafka = sinkKafkaKeys(
+    settings.kafka,
+    cls,
+    settings.errors?.deadLetterTopic,
+    !!settings.reporter,
+  );
   return {
     config: sorted({ ...mapped.config, ...kafka.plain }),
     secretConfig: sorted({ ...mapped.secretConfig, ...kafka.secret }),

@@ -48,6 +48,29 @@ export function workerPrincipalOf(
   };
 }
 
+/** The REST proxy's principal, with SASL on. */
+export function restProxyPrincipalOf(
+  s: Pick<StackConfig, "kafkaSaslMechanism" | "kafkaRestProxyUsername">,
+  secret: SecretLookup,
+): KafkaClientPrincipal | undefined {
+  if (s.kafkaSaslMechanism === "none") return undefined;
+  return {
+    username: s.kafkaRestProxyUsername,
+    password: secret("kafkaRestProxyPassword", "kafkaRestProxyUsername"),
+  };
+}
+
+/** TLS on the REST proxy's Ingress: an existing Secret, a cert-manager issuer, or none. */
+export function ingressTlsOf(
+  s: Pick<StackConfig, "restProxyIngressTlsSecret" | "restProxyIngressCertManagerIssuer">,
+): { readonly secretName: string } | { readonly clusterIssuer: string } | undefined {
+  if (s.restProxyIngressTlsSecret !== "") return { secretName: s.restProxyIngressTlsSecret };
+  if (s.restProxyIngressCertManagerIssuer !== "") {
+    return { clusterIssuer: s.restProxyIngressCertManagerIssuer };
+  }
+  return undefined;
+}
+
 /** A destination's own principal, with SASL on and `kafkaPrincipal` set. */
 export function ownPrincipalOf(
   s: Partial<SecuritySettings>,
@@ -96,10 +119,7 @@ export function kafkaAccessArgsOf(
     manageAcls: s.kafkaManageAcls,
     adminUsername: s.kafkaSaslUsername,
     restProxy: {
-      principal: {
-        username: s.kafkaRestProxyUsername,
-        password: secret("kafkaRestProxyPassword", "kafkaRestProxyUsername"),
-      },
+      principal: restProxyPrincipalOf(s, secret)!,
       topics: s.topics.map((t) => topicNaming.tracking(env, t)),
     },
     ...(connect ? { connect: { principal: workerPrincipal, ...connect } } : {}),

@@ -27,13 +27,6 @@ export function sinkGroupId(connectorName: string): string {
   return `connect-${connectorName}`;
 }
 
-/** What a sink's connector config needs from {@link sinkKafkaKeys}. */
-export interface SinkKafkaShape {
-  readonly connectorClass: string;
-  readonly deadLetterTopic?: string;
-  readonly reporter: boolean;
-}
-
 /**
  * The connector keys that log a sink's clients in to a secured cluster:
  * - with a principal of its own: `consumer.override.*`, and for its dead-letter queue
@@ -45,7 +38,9 @@ export interface SinkKafkaShape {
  */
 export function sinkKafkaKeys(
   clients: SinkKafkaClients | undefined,
-  sink: SinkKafkaShape,
+  connectorClass: string,
+  deadLetterTopic: string | undefined,
+  reporter: boolean,
 ): KafkaClientProperties {
   if (!clients) return { plain: {}, secret: {} };
   const { security, principal } = clients;
@@ -57,11 +52,11 @@ export function sinkKafkaKeys(
   const prefixes: string[] = [];
   if (clients.ownPrincipal) {
     prefixes.push("consumer.override.");
-    if (sink.deadLetterTopic) prefixes.push("producer.override.", "admin.override.");
+    if (deadLetterTopic) prefixes.push("producer.override.", "admin.override.");
   }
-  if (sink.connectorClass === "confluent") {
+  if (connectorClass === "confluent") {
     prefixes.push("confluent.topic.");
-    if (sink.reporter) prefixes.push("reporter.admin.", "reporter.producer.");
+    if (reporter) prefixes.push("reporter.admin.", "reporter.producer.");
   }
   const sets = prefixes.map((prefix) => prefixed(props, prefix));
   return {

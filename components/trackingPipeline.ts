@@ -9,10 +9,12 @@ import { HttpSinkAuth, HttpSinkConnector, HttpSinkSettings } from "./httpSinkCon
 import { KafkaAccess } from "./kafkaAccess";
 import { standardLabels } from "./labels";
 import {
+  ingressTlsOf,
   isSecured,
   kafkaAccessArgsOf,
   kafkaSecurityOf,
   ownPrincipalOf,
+  restProxyPrincipalOf,
   SecretLookup,
   workerPrincipalOf,
 } from "./pipelineKafka";
@@ -171,21 +173,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         {
           namespace: namespace.metadata.name,
           bootstrapServers: s.kafkaBootstrapServers,
-          ...(secured
-            ? {
-                kafka: {
-                  security,
-                  ...(security.mechanism !== "none"
-                    ? {
-                        principal: {
-                          username: s.kafkaRestProxyUsername,
-                          password: secret("kafkaRestProxyPassword"),
-                        },
-                      }
-                    : {}),
-                },
-              }
-            : {}),
+          ...(secured ? { kafka: { security, principal: restProxyPrincipalOf(s, secret) } } : {}),
           implementation: s.restProxyImplementation,
           image: s.restProxyImage || undefined,
           replicas: s.restProxyReplicas,
@@ -203,12 +191,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           },
           ingressHost: s.restProxyIngressHost || undefined,
           ingressTopics: s.topics.map((t) => topicNaming.tracking(env, t)),
-          ingressTls:
-            s.restProxyIngressTlsSecret !== ""
-              ? { secretName: s.restProxyIngressTlsSecret }
-              : s.restProxyIngressCertManagerIssuer !== ""
-                ? { clusterIssuer: s.restProxyIngressCertManagerIssuer }
-                : undefined,
+          ingressTls: ingressTlsOf(s),
           ingressClassName: s.restProxyIngressClassName,
           cpuRequest: s.restProxyCpuRequest,
           memoryRequest: s.restProxyMemoryRequest,
