@@ -178,6 +178,10 @@ type Program = typeof import("../../index");
 
 /** The secrets Pulumi.prod.yaml names, with test values. */
 export const prodSecrets = {
+  kafkaSaslPassword: "kafka-admin-pw-5",
+  kafkaRestProxyPassword: "kafka-rest-proxy-pw-6",
+  kafkaConnectPassword: "kafka-connect-pw-7",
+  warehouseKafkaPassword: "kafka-warehouse-pw-8",
   connectBasicAuthPassword: "connect-pw-1",
   analyticsApiKey: "api-key-2",
   marketingPassword: "marketing-pw-3",

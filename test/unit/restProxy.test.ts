@@ -103,6 +103,7 @@ describe("RestProxy", () => {
       rateLimit: { enabled: true, permitsPerSecond: 200, timeoutMs: 10 },
       produceRateLimit: { enabled: false, maxRequestsPerSecond: 5, maxBytesPerSecond: 2048 },
       ingressHost: "events.example.com",
+      ingressTopics: ["dev.tracking"],
       memoryLimit: "2Gi",
     });
     await settled(rp);

@@ -84,12 +84,16 @@ describe("TrackingPipeline", () => {
         connectBasicAuthUsername: "ops",
         kafkaSaslMechanism: "scram-sha512",
         kafkaSaslUsername: "pipeline",
+        kafkaRestProxyUsername: "rest-proxy",
+        kafkaConnectUsername: "connect",
       }),
       secrets: {
         ampPassword: "pw",
         ampKey: "key",
         connectBasicAuthPassword: "connect-pw",
         kafkaSaslPassword: "sasl-pw",
+        kafkaRestProxyPassword: "rest-proxy-pw",
+        kafkaConnectPassword: "connect-sasl-pw",
       },
     });
     await settled(pipeline);
