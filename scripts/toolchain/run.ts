@@ -35,15 +35,16 @@ export async function run(command: string, args: string[], opts: RunOptions = {}
   const progress = opts.progress && new ProgressReporter(opts.progress).start();
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
+  // go reports what it is doing on stderr; stdout is the program's own output.
   const collect =
-    (into: Buffer[]) =>
+    (into: Buffer[], activity: boolean) =>
     (b: Buffer): void => {
-      progress?.observe(b.toString("utf8"));
+      if (activity) progress?.observe(b.toString("utf8"));
       if (out) out.write(b);
       else into.push(b);
     };
-  child.stdout.on("data", collect(stdout));
-  child.stderr.on("data", collect(stderr));
+  child.stdout.on("data", collect(stdout, false));
+  child.stderr.on("data", collect(stderr, true));
   try {
     const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
     if (out) await new Promise<void>((resolve) => out.end(resolve));
