@@ -29,6 +29,7 @@ import {
 import { freePort, StartedJava, startJava, writeLog4j } from "../boot/javaProcess";
 import { propertiesText } from "../boot/podEnv";
 import { RenderedPod, renderPod } from "../boot/render";
+import { expectNoPasswordInEnv } from "../boot/renderChecks";
 import { idsOnPath } from "./connectorFixtures";
 import { uniqueName, V2_JSON } from "./platform";
 
@@ -60,24 +61,6 @@ const security = {
 const http = axios.create({ timeout: 10_000 });
 
 const asAdmin = (ops: readonly AdminOperation[]) => runKafkaAdmin(target, admin, ops, 180_000);
-
-/** Checks on the render alone: no password as an env value, every JAAS line by reference. */
-function expectNoPasswordInEnv(pod: RenderedPod, secretName: string): void {
-  for (const entry of pod.env) {
-    const leaked = PASSWORDS.some((p) => (entry.value ?? "").includes(p));
-    expect([entry.name, leaked]).toEqual([entry.name, false]);
-  }
-  const container = JSON.stringify(pod.container);
-  expect(PASSWORDS.some((p) => container.includes(p))).toBe(false);
-  const jaas = pod.env.filter((x) => x.name.endsWith("_SASL_JAAS_CONFIG"));
-  expect(jaas.length).toBeGreaterThan(0);
-  for (const entry of jaas) {
-    expect(entry).toEqual({
-      name: entry.name,
-      valueFrom: { secretKeyRef: { name: secretName, key: "sasl.jaas.config" } },
-    });
-  }
-}
 
 /** Posts JSON values with Confluent's v2 content type. */
 function post(url: string, topic: string, ids: readonly string[]) {
@@ -157,8 +140,8 @@ describe("boot from the rendered Deployment (secured platform)", () => {
   }, BOOT_TIMEOUT_MS);
 
   it("renders no password as an env value, and every JAAS variable as a secretKeyRef", () => {
-    expectNoPasswordInEnv(connectPod, "connect-kafka-credentials");
-    expectNoPasswordInEnv(restPod, "rest-proxy-kafka-credentials");
+    expectNoPasswordInEnv(connectPod, "connect-kafka-credentials", PASSWORDS);
+    expectNoPasswordInEnv(restPod, "rest-proxy-kafka-credentials", PASSWORDS);
     // The CA reaches both pods as a mounted file, never inline.
     for (const pod of [connectPod, restPod]) {
       expect(pod.mounts).toEqual([
