@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DestinationConfig, StackConfig } from "../config";
 import type { KafkaAccessArgs } from "./kafkaAccess";
+import type { KafkaLogin } from "./kafkaLogin";
 import type { KafkaClientPrincipal, KafkaSecurity } from "./kafkaSecurity";
 import { sinkGroupId } from "./sinkKafkaClients";
 import { topicNaming } from "./topicSet";
@@ -133,4 +134,32 @@ export function kafkaAccessArgsOf(
       ...(confluentTopicsOf(env, d) ? { confluentTopics: confluentTopicsOf(env, d) } : {}),
     })),
   };
+}
+
+/**
+ * The logins to try before use, by the config key of their password: the admin's always (with
+ * SASL), and, unless the stack manages the users (and so sets their passwords), the REST
+ * proxy's, the workers' and each destination's own.
+ */
+export function kafkaLoginsOf(s: StackConfig): Map<string, KafkaLogin> {
+  const logins = new Map<string, KafkaLogin>();
+  if (s.kafkaSaslMechanism === "none") return logins;
+  const add = (passwordKey: string, username: string, usernameSetting: string) => {
+    if (!logins.has(passwordKey))
+      logins.set(passwordKey, { username, usernameSetting, passwordKey });
+  };
+  add("kafkaSaslPassword", s.kafkaSaslUsername, "kafkaSaslUsername");
+  if (s.kafkaManageUsers) return logins;
+  add("kafkaRestProxyPassword", s.kafkaRestProxyUsername, "kafkaRestProxyUsername");
+  add("kafkaConnectPassword", s.kafkaConnectUsername, "kafkaConnectUsername");
+  s.destinations.forEach((d, i) => {
+    if (d.kafkaPrincipal) {
+      add(
+        d.kafkaPrincipal.passwordSecret,
+        d.kafkaPrincipal.username,
+        `destinations[${i}].kafkaPrincipal.username`,
+      );
+    }
+  });
+  return logins;
 }

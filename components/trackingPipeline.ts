@@ -7,6 +7,7 @@ import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
 import { HttpSinkAuth, HttpSinkConnector, HttpSinkSettings } from "./httpSinkConnector";
 import { KafkaAccess } from "./kafkaAccess";
+import { checkedPassword } from "./kafkaLogin";
 import { standardLabels } from "./labels";
 import {
   ingressTlsOf,
@@ -15,6 +16,7 @@ import {
   kafkaSecurityOf,
   ownPrincipalOf,
   restProxyPrincipalOf,
+  kafkaLoginsOf,
   SecretLookup,
   workerPrincipalOf,
 } from "./pipelineKafka";
@@ -73,8 +75,19 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         true,
       );
     }
-    const secret = (key: string): pulumi.Input<string> => pulumi.secret(args.secrets[key]!);
     const security = kafkaSecurityOf(s);
+    // Every password of a Kafka principal the stack does not set itself is tried once before use.
+    const logins = kafkaLoginsOf(s);
+    const kafkaEndpoint = { bootstrapServers: s.kafkaBootstrapServers, security };
+    const checked = new Map<string, pulumi.Output<string>>();
+    const secret = (key: string): pulumi.Input<string> => {
+      const login = logins.get(key);
+      if (!login) return pulumi.secret(args.secrets[key]!);
+      if (!checked.has(key)) {
+        checked.set(key, checkedPassword(kafkaEndpoint, login, args.secrets[key]!, this));
+      }
+      return checked.get(key)!;
+    };
     const secured = isSecured(s);
     const workerPrincipal = workerPrincipalOf(s, secret);
 
