@@ -33,8 +33,12 @@ export function sinkGroupId(connectorName: string): string {
  *   `producer.override.*` (the DLQ producer) and `admin.override.*` (which creates the topic);
  * - Confluent's class: `confluent.topic.*` (licence topic) and, with the reporter on,
  *   `reporter.admin.*` and `reporter.producer.*`, which never inherit the worker's settings.
- * The CA is inlined (`ssl.truststore.certificates`): the config then works on any worker,
- * including one the stack did not deploy (`connectUrl`), without a file on its disk.
+ * The overrides carry no truststore: they build on the worker's own `consumer.`, `producer.` and
+ * `admin.` sets, which already trust the same cluster, and a worker whose set names a truststore
+ * file refuses a client that also gets inline certificates ("Both SSL trust store location and
+ * separate trust certificates are specified", seen on the real worker). Confluent's own clients
+ * inherit nothing from the worker: for them the CA is inlined (`ssl.truststore.certificates`),
+ * so the config works on any worker, including one the stack did not deploy (`connectUrl`).
  */
 export function sinkKafkaKeys(
   clients: SinkKafkaClients | undefined,
@@ -44,21 +48,28 @@ export function sinkKafkaKeys(
 ): KafkaClientProperties {
   if (!clients) return { plain: {}, secret: {} };
   const { security, principal } = clients;
-  const props = clientProperties(
+  const inherited = clientProperties(security, principal);
+  const standalone = clientProperties(
     security,
     principal,
     security.caCertificate ? { certificates: security.caCertificate } : undefined,
   );
-  const prefixes: string[] = [];
+  const sets: KafkaClientProperties[] = [];
   if (clients.ownPrincipal) {
-    prefixes.push("consumer.override.");
-    if (deadLetterTopic) prefixes.push("producer.override.", "admin.override.");
+    sets.push(prefixed(inherited, "consumer.override."));
+    if (deadLetterTopic) {
+      sets.push(prefixed(inherited, "producer.override."), prefixed(inherited, "admin.override."));
+    }
   }
   if (connectorClass === "confluent") {
-    prefixes.push("confluent.topic.");
-    if (reporter) prefixes.push("reporter.admin.", "reporter.producer.");
+    sets.push(prefixed(standalone, "confluent.topic."));
+    if (reporter) {
+      sets.push(
+        prefixed(standalone, "reporter.admin."),
+        prefixed(standalone, "reporter.producer."),
+      );
+    }
   }
-  const sets = prefixes.map((prefix) => prefixed(props, prefix));
   return {
     plain: Object.assign({}, ...sets.map((s) => s.plain)) as Record<string, string>,
     secret: Object.assign({}, ...sets.map((s) => s.secret)) as Record<

@@ -25,7 +25,10 @@ function keysOf(prefix: string, mapped: ReturnType<typeof httpSinkConfig>) {
   return { plain: pick(mapped.config), secret: pick(mapped.secretConfig) };
 }
 
-const LOGIN = {
+/** An override's login: the truststore comes from the worker's own set, never inline too. */
+const LOGIN = { plain: ["sasl.mechanism", "security.protocol"], secret: ["sasl.jaas.config"] };
+/** Confluent's own clients inherit nothing from the worker: the CA is inlined for them. */
+const STANDALONE = {
   plain: [
     "sasl.mechanism",
     "security.protocol",
@@ -50,8 +53,8 @@ describe("a sink's Kafka clients", () => {
     expect(mapped.config).toMatchObject({
       "consumer.override.security.protocol": "SASL_SSL",
       "consumer.override.sasl.mechanism": "SCRAM-SHA-512",
-      "producer.override.ssl.truststore.type": "PEM",
-      "admin.override.ssl.truststore.certificates": TEST_CA,
+      "producer.override.security.protocol": "SASL_SSL",
+      "admin.override.sasl.mechanism": "SCRAM-SHA-512",
     });
     expect(
       await promiseOf(pulumi.output(mapped.secretConfig["consumer.override.sasl.jaas.config"])),
@@ -96,7 +99,7 @@ describe("a sink's Kafka clients", () => {
       kafka: { security, principal: worker },
     });
     for (const prefix of ["confluent.topic.", "reporter.admin.", "reporter.producer."]) {
-      expect([prefix, keysOf(prefix, mapped)]).toEqual([prefix, LOGIN]);
+      expect([prefix, keysOf(prefix, mapped)]).toEqual([prefix, STANDALONE]);
     }
     expect(keysOf("consumer.override.", mapped)).toEqual(NONE);
     expect(mapped.config["confluent.topic.security.protocol"]).toBe("SASL_SSL");
@@ -111,7 +114,7 @@ describe("a sink's Kafka clients", () => {
       connectorClass: "confluent",
       kafka: { security, principal: worker },
     });
-    expect(keysOf("confluent.topic.", mapped)).toEqual(LOGIN);
+    expect(keysOf("confluent.topic.", mapped)).toEqual(STANDALONE);
     expect(keysOf("reporter.", mapped)).toEqual(NONE);
   });
 
