@@ -184,9 +184,7 @@ describe("a secured stack on the secured platform (real engine, published kafka 
 
   it("previews with the policy pack passing", async () => {
     const result = await cliOk(["preview", ...policyFlags("local")]);
-    expect(text(result)).toMatch(
-      /kafka:index\/userScramCredential:UserScramCredential|\+ \d+ to create/,
-    );
+    expect(text(result)).toMatch(/\+ \d+ to create/);
   });
 
   it("creates users, ACLs, topics and the connector; events reach the receiver over TLS and SCRAM", async () => {
