@@ -60,7 +60,7 @@ export interface KafkaAccessArgs extends AccessPlanArgs<KafkaPrincipal> {
 }
 
 export type AclResourceType = "Topic" | "Group";
-export type AclOperation = "Read" | "Write" | "Describe";
+export type AclOperation = "Read" | "Write" | "Describe" | "DescribeConfigs";
 
 /** One ACL entry, with the values the kafka plugin's `Acl` takes. */
 export interface AclGrant {
@@ -89,7 +89,7 @@ export const SCRAM_MECHANISMS = {
 } as const;
 
 const TYPE_ORDER: readonly AclResourceType[] = ["Topic", "Group"];
-const OPERATION_ORDER: readonly AclOperation[] = ["Read", "Write", "Describe"];
+const OPERATION_ORDER: readonly AclOperation[] = ["Read", "Write", "Describe", "DescribeConfigs"];
 
 export function principalOf(username: string): string {
   return `User:${username}`;
@@ -234,7 +234,14 @@ export function accessPlan(args: AccessPlanArgs<{ readonly username: string }>):
   allow(args.restProxy.principal.username, "Topic", args.restProxy.topics, ["Write", "Describe"]);
   if (args.connect) {
     const worker = args.connect.principal.username;
-    allow(worker, "Topic", args.connect.internalTopics, ["Read", "Write", "Describe"]);
+    // DescribeConfigs lets a worker check at start that its internal topics are compacted (it
+    // logs that it cannot, and goes on unchecked, without it: seen on the real worker).
+    allow(worker, "Topic", args.connect.internalTopics, [
+      "Read",
+      "Write",
+      "Describe",
+      "DescribeConfigs",
+    ]);
     allow(worker, "Group", [args.connect.groupId], ["Read"]);
   }
   for (const sink of args.sinks) {

@@ -43,7 +43,7 @@ interface LeastPrivilegeConfig {
 
 const leastPrivilegeSettings = settings<LeastPrivilegeConfig>({
   allowedOperations: strings(
-    ["Read", "Write", "Describe"],
+    ["Read", "Write", "Describe", "DescribeConfigs"],
     "Operations an Allow ACL may grant (never All: it includes Delete, Alter and AlterConfigs).",
   ),
   allowedResourceTypes: strings(

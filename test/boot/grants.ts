@@ -3,6 +3,13 @@ import type { AdminOperation } from "../../platform/secure/admin";
 
 type GrantOperation = Extract<AdminOperation, { op: "grant" }>;
 
+const ADMIN_OPERATIONS = {
+  Read: "READ",
+  Write: "WRITE",
+  Describe: "DESCRIBE",
+  DescribeConfigs: "DESCRIBE_CONFIGS",
+} as const;
+
 /**
  * The admin tool's `grant` steps that create exactly the ACLs of a plan: one step per principal
  * and resource, holding that resource's operations. Only what the tool can express (Literal,
@@ -36,9 +43,7 @@ export function grantOperations(grants: readonly AclGrant[]): GrantOperation[] {
       };
       steps.set(key, entry);
     }
-    entry.operations.push(
-      g.operation === "Read" ? "READ" : g.operation === "Write" ? "WRITE" : "DESCRIBE",
-    );
+    entry.operations.push(ADMIN_OPERATIONS[g.operation]);
   }
   return [...steps.values()].map((e) => e.step);
 }

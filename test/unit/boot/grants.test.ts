@@ -25,7 +25,7 @@ describe("grantOperations", () => {
         principal: "User:connect",
         resourceType: "TOPIC",
         name: "c",
-        operations: ["READ", "WRITE", "DESCRIBE"],
+        operations: ["READ", "WRITE", "DESCRIBE", "DESCRIBE_CONFIGS"],
       },
       {
         op: "grant",

@@ -57,12 +57,15 @@ describe("accessPlan", () => {
       "User:connect Topic:prod.connect-configs Read",
       "User:connect Topic:prod.connect-configs Write",
       "User:connect Topic:prod.connect-configs Describe",
+      "User:connect Topic:prod.connect-configs DescribeConfigs",
       "User:connect Topic:prod.connect-offsets Read",
       "User:connect Topic:prod.connect-offsets Write",
       "User:connect Topic:prod.connect-offsets Describe",
+      "User:connect Topic:prod.connect-offsets DescribeConfigs",
       "User:connect Topic:prod.connect-status Read",
       "User:connect Topic:prod.connect-status Write",
       "User:connect Topic:prod.connect-status Describe",
+      "User:connect Topic:prod.connect-status DescribeConfigs",
       "User:connect Topic:prod.tracking Read",
       "User:connect Topic:prod.tracking Describe",
       "User:connect Group:connect-prod-analytics-http-sink Read",
@@ -82,7 +85,7 @@ describe("accessPlan", () => {
       expect(g.resourceName).not.toBe("*");
       expect(g.principal).not.toBe("User:*");
       expect(["Topic", "Group"]).toContain(g.resourceType);
-      expect(["Read", "Write", "Describe"]).toContain(g.operation);
+      expect(["Read", "Write", "Describe", "DescribeConfigs"]).toContain(g.operation);
     }
   });
 

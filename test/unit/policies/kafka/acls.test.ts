@@ -71,7 +71,7 @@ describe("kafka-acl-least-privilege", () => {
       "operation All",
       connectGroupAcl,
       (p) => (p.aclOperation = "All"),
-      '`aclOperation` is "All" on ACL tracking-access-acl-connect-group-connect-prod-analytics-http-sink-read; it must be one of Read, Write, Describe, or the principal can do more than read and write its own Group (delete it, alter its config).',
+      '`aclOperation` is "All" on ACL tracking-access-acl-connect-group-connect-prod-analytics-http-sink-read; it must be one of Read, Write, Describe, DescribeConfigs, or the principal can do more than read and write its own Group (delete it, alter its config).',
     ],
   ]);
 
