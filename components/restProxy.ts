@@ -106,9 +106,9 @@ function confluentEnv(
   const env: Record<string, string> = {
     KAFKA_REST_BOOTSTRAP_SERVERS: args.bootstrapServers.join(","),
     KAFKA_REST_LISTENERS: `http://0.0.0.0:${port}`,
-    // Every accepted event must be durable before the browser hears 200.
+    // Every accepted event must be durable before the browser hears 200. (No idempotence key:
+    // cp-kafka-rest forces idempotent producers off and logs that it ignores the setting.)
     KAFKA_REST_PRODUCER_ACKS: "all",
-    KAFKA_REST_PRODUCER_ENABLE_IDEMPOTENCE: "true",
     KAFKA_REST_RATE_LIMIT_ENABLE: String(rate.enabled ?? true),
     KAFKA_REST_RATE_LIMIT_PERMITS_PER_SEC: String(rate.permitsPerSecond ?? 50),
     KAFKA_REST_RATE_LIMIT_TIMEOUT_MS: String(rate.timeoutMs ?? 0),
