@@ -64,6 +64,7 @@ const ARGS: { readonly [K in keyof Required<HttpSinkConnectorArgs>]: true | obje
   replicationFactor: true,
   consumerOverrides: true,
   maxPollRecords: true,
+  requestRate: true,
   kafka: KAFKA,
   connect: true,
   state: true,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
 import { unknownSinkArgs } from "./httpSinkArgs";
 import { SinkKafkaClients, sinkKafkaKeys } from "./sinkKafkaClients";
+import { rateLimitKeys, SinkRequestRate } from "./sinkRateLimit";
 
 /**
  * The connector classes a sink can use. `tracking` is the project's own HTTP sink
@@ -115,6 +116,8 @@ export interface HttpSinkSettings {
   readonly consumerOverrides?: Readonly<Record<string, string>>;
   /** `consumer.override.max.poll.records`. Defaults to 500. */
   readonly maxPollRecords?: number;
+  /** The destination's request limits (class `tracking` only). Defaults to none. */
+  readonly requestRate?: SinkRequestRate;
   /** TLS and SASL of the sink's own Kafka clients. Defaults to the worker's settings alone. */
   readonly kafka?: SinkKafkaClients;
 }
@@ -322,7 +325,11 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
     !!settings.reporter,
   );
   return {
-    config: sorted({ ...mapped.config, ...kafka.plain }),
+    config: sorted({
+      ...mapped.config,
+      ...rateLimitKeys(cls, settings.requestRate),
+      ...kafka.plain,
+    }),
     secretConfig: sorted({ ...mapped.secretConfig, ...kafka.secret }),
   };
 }

@@ -369,6 +369,10 @@ export function sinkSettingsOf(
     replicationFactor: s.topicReplicationFactor,
     consumerOverrides: d.consumerOverrides,
     maxPollRecords: d.rateLimit.maxPollRecords,
+    requestRate: {
+      requestsPerSecond: d.rateLimit.requestsPerSecond,
+      eventsPerSecond: d.rateLimit.eventsPerSecond,
+    },
     ...(isSecured(s)
       ? {
           kafka: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RATE_LIMITED_CLASSES } from "../components/sinkRateLimit";
 import {
   bool,
   cpu,
@@ -26,6 +27,12 @@ import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } fr
  * settings are parsed as JSON first and then checked by the schema below; the schema's defaults
  * are the same as Pulumi.yaml's (a unit test keeps the two in step).
  */
+
+/** A positive rate a second, fractions allowed (`0.5` is one request every two seconds). */
+const rate = z
+  .number({ error: "must be a number of requests or events a second above 0" })
+  .positive({ error: "must be a number of requests or events a second above 0" })
+  .max(1_000_000, { error: "must be at most 1000000 a second" });
 
 export const authSchema = z.discriminatedUnion(
   "type",
@@ -125,6 +132,10 @@ export const destinationSchema = z
         /** Kafka client quota on the connector's consumer, bytes per second. */
         consumerByteRate: int(1024, 2_000_000_000).optional(),
         maxPollRecords: int(1, 100_000).default(500),
+        /** Most HTTP requests a second for the whole connector (class `tracking`). */
+        requestsPerSecond: rate.optional(),
+        /** Most events a second for the whole connector (class `tracking`). */
+        eventsPerSecond: rate.optional(),
       })
       .strict()
       .prefault({}),
@@ -140,6 +151,16 @@ export const destinationSchema = z
         input: true,
         message: `is true, but reporter topics are written by Confluent's connector only; connectorClass "${d.connectorClass}" sends refused requests to the dead-letter topic instead. Disable the reporter or set connectorClass "confluent"`,
       });
+    }
+    for (const key of ["requestsPerSecond", "eventsPerSecond"] as const) {
+      if (d.rateLimit[key] !== undefined && !RATE_LIMITED_CLASSES.includes(d.connectorClass)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rateLimit", key],
+          input: d.rateLimit[key],
+          message: `is kept only by connectorClass "tracking" (our connector shares it exactly across its tasks); "${d.connectorClass}" has no request limit: remove it, or bound bytes with \`rateLimit.consumerByteRate\``,
+        });
+      }
     }
     if (d.connectorClass === "camel" && d.auth.type === "oauth2") {
       ctx.addIssue({
