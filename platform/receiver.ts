@@ -10,6 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { Command } from "commander";
 import { Behaviours, ReceiverBehaviour, parseFail, parseReject } from "./receiverBehaviour";
 import { extractEventIds } from "./receiverEvents";
+import { OAuthServer, parseOAuth } from "./receiverOAuth";
 
 export type { FailBehaviour, ReceiverBehaviour, RejectBehaviour } from "./receiverBehaviour";
 
@@ -30,6 +31,10 @@ export { extractEventIds, extractEvents } from "./receiverEvents";
  *                            holding an event whose `field` equals `value`
  *   POST /_receiver/latency  {"ms":N}              delay every answer
  *   POST /_receiver/auth     {"user","password"} | null   require basic auth (401 otherwise)
+ *   POST /_receiver/oauth2   {"clientId","clientSecret","mode"?,"ttlMs","expiresIn"?} | null
+ *                            require OAuth2 bearer tokens issued by its own token endpoint,
+ *                            POST /_receiver/oauth2/token; GET /_receiver/oauth2 counts them
+ *                            (see receiverOAuth.ts)
  *
  * A body sent with `Content-Encoding: gzip` is decoded before it is recorded (`encoding` says
  * so); one that does not decode is answered 400.
@@ -103,6 +108,7 @@ class Receiver {
   private firstAt?: number;
   private lastAt?: number;
   private readonly behaviours = new Behaviours();
+  private readonly oauth = new OAuthServer();
 
   constructor(private readonly options: Required<Omit<ReceiverOptions, "host" | "port">>) {}
 
@@ -113,6 +119,7 @@ class Receiver {
     this.received = this.accepted = this.rejected = this.evicted = 0;
     this.firstAt = this.lastAt = undefined;
     this.behaviours.reset();
+    this.oauth.configure(undefined);
     // seq keeps growing, so a client's old cursor never matches a new request
   }
 
@@ -160,6 +167,12 @@ class Receiver {
     const gzip = req.headers["content-encoding"] === "gzip";
     const { text, truncated, undecodable } = await readBody(req, this.options.maxBodyBytes, gzip);
     const path = req.url ?? "/";
+    if (req.method === "POST" && path.split("?")[0] === `${CONTROL}oauth2/token`) {
+      const token = this.oauth.token(req.headers, text, Date.now());
+      res.writeHead(token.status, { "Content-Type": "application/json", ...token.headers });
+      res.end(JSON.stringify(token.body));
+      return;
+    }
     if (path.startsWith(CONTROL)) {
       this.control(req.method ?? "GET", path, text, res);
       return;
@@ -168,7 +181,8 @@ class Receiver {
     const json = parseJson(text);
     const answer = undecodable
       ? { status: 400, headers: {} }
-      : this.behaviours.answer(req.headers, json, receivedAt);
+      : (this.oauth.check(req.headers, receivedAt) ??
+        this.behaviours.answer(req.headers, json, receivedAt));
     const status = answer.status;
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
@@ -260,6 +274,14 @@ class Receiver {
         }
         this.behaviours.auth = { user: creds.user, password: creds.password };
         return reply(200, this.behaviours.view());
+      }
+      case "GET /_receiver/oauth2":
+        return reply(200, this.oauth.stats());
+      case "POST /_receiver/oauth2": {
+        const parsed = parseOAuth(body);
+        if ("error" in parsed) return reply(400, { error: parsed.error });
+        this.oauth.configure(parsed.ok);
+        return reply(200, this.oauth.stats());
       }
       default:
         return reply(404, { error: `no control route ${route}` });

@@ -1,9 +1,11 @@
 import axios, { AxiosInstance } from "axios";
 import type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
 import { extractEventIds } from "./receiverEvents";
+import type { ClientAuthMode, OAuthStats } from "./receiverOAuth";
 
 export type { ReceiverBehaviour, ReceiverStats, RecordedRequest } from "./receiver";
 export { extractEventIds, extractEvents } from "./receiverEvents";
+export type { ClientAuthMode, OAuthStats } from "./receiverOAuth";
 
 /** Pulls event ids out of one recorded request. */
 export type IdExtractor = (request: RecordedRequest) => readonly string[];
@@ -112,6 +114,36 @@ export class ReceiverClient {
         headers: { "Content-Type": "application/json" },
       })
     ).data;
+  }
+
+  /** The receiver's own OAuth2 token endpoint (client credentials grant). */
+  get oauth2TokenUrl(): string {
+    return `${this.baseUrl}/_receiver/oauth2/token`;
+  }
+
+  /**
+   * Require bearer tokens issued by the receiver's token endpoint to this client, living `ttlMs`
+   * and announced as `expiresIn` seconds; `null` stops requiring them.
+   */
+  async oauth2(
+    settings: {
+      clientId: string;
+      clientSecret: string;
+      mode?: ClientAuthMode;
+      ttlMs: number;
+      expiresIn?: number;
+    } | null,
+  ): Promise<OAuthStats> {
+    return (
+      await this.http.post<OAuthStats>("/_receiver/oauth2", JSON.stringify(settings), {
+        headers: { "Content-Type": "application/json" },
+      })
+    ).data;
+  }
+
+  /** Tokens issued and requests refused by the receiver's OAuth2 server. */
+  async oauth2Stats(): Promise<OAuthStats> {
+    return (await this.http.get<OAuthStats>("/_receiver/oauth2")).data;
   }
 
   /** Ids of the events in accepted (2xx) requests, in arrival order, duplicates kept. */
