@@ -1,6 +1,7 @@
 package tracking.connect.http;
 
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Headers;
@@ -192,14 +194,34 @@ public final class HttpSinkTask extends SinkTask {
   }
 
   /**
-   * A plain SinkRecord (not the worker's own record), so that the reporter writes its headers:
-   * the status, a response excerpt and the URL without credentials.
+   * The record to report for a batch that failed for good, carrying the status, a response
+   * excerpt and the URL without credentials as headers. The worker writes a record of its own
+   * (the one put() was given) to the dead-letter topic as it was consumed, key and value byte for
+   * byte, before converters and SMTs; a plain SinkRecord it would write re-serialized from the
+   * transformed value. So when the worker's original consumer record can be reached, the headers
+   * are added to it and the worker's record is reported; otherwise (another runtime, or a record
+   * that is not the worker's) a plain SinkRecord with the headers is.
    */
   static SinkRecord deadLetter(SinkRecord r, Sender.Outcome outcome, String url) {
+    Map<String, String> error = new LinkedHashMap<>();
+    error.put(HEADER_STATUS, String.valueOf(outcome.status));
+    error.put(HEADER_RESPONSE, outcome.excerpt);
+    error.put(HEADER_URL, Redact.url(url));
+    ConsumerRecord<?, ?> original = OriginalRecord.of(r);
+    if (original != null) {
+      try {
+        org.apache.kafka.common.header.Headers raw = original.headers();
+        for (Map.Entry<String, String> h : error.entrySet()) {
+          raw.remove(h.getKey()); // a record reported again keeps one of each
+          raw.add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        return r;
+      } catch (IllegalStateException readOnly) {
+        log.debug("The worker's record has read-only headers; reporting a copy");
+      }
+    }
     Headers headers = r.headers().duplicate();
-    headers.addString(HEADER_STATUS, String.valueOf(outcome.status));
-    headers.addString(HEADER_RESPONSE, outcome.excerpt);
-    headers.addString(HEADER_URL, Redact.url(url));
+    error.forEach(headers::addString);
     int partition = r.kafkaPartition() == null ? -1 : r.kafkaPartition();
     return new SinkRecord(r.topic(), partition, r.keySchema(), r.key(), r.valueSchema(), r.value(),
         r.kafkaOffset(), r.timestamp(), r.timestampType(), headers);

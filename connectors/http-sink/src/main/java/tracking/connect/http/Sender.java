@@ -39,7 +39,7 @@ final class Sender {
     final String excerpt;
     final String message;
 
-    private Outcome(boolean ok, int status, String excerpt, String message) {
+    Outcome(boolean ok, int status, String excerpt, String message) {
       this.ok = ok;
       this.status = status;
       this.excerpt = excerpt;
