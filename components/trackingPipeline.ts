@@ -1,7 +1,7 @@
 import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { missingSecretProblem, requiredSecrets } from "../config";
+import { isKubeconfigText, kubeconfigPath, missingSecretProblem, requiredSecrets } from "../config";
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
@@ -22,6 +22,7 @@ import {
 } from "./pipelineKafka";
 import { RestProxy } from "./restProxy";
 import { TopicSet, topicNaming } from "./topicSet";
+import { skipAwaitTransformation } from "./workload";
 
 export interface TrackingPipelineArgs {
   /** Environment prefix of topic, connector and group names, for example `prod`. */
@@ -158,11 +159,19 @@ export class TrackingPipeline extends pulumi.ComponentResource {
     const accessReady = this.access ? [this.access] : [];
 
     if (s.kubernetesEnabled) {
+      if (s.kubernetesSkipAwait && env === "prod") {
+        throw new pulumi.ResourceError(
+          "tracking-pipeline:kubernetesSkipAwait must not be true in environment prod: `up` would " +
+            "report a rollout whose pods never become ready as a success; remove the setting",
+          this,
+          true,
+        );
+      }
       const k8sProvider = new k8s.Provider(
         `${name}-k8s`,
         s.kubernetesRenderDirectory !== ""
           ? { renderYamlToDirectory: s.kubernetesRenderDirectory }
-          : {},
+          : kubeconfigArgs(s.kubernetesKubeconfig),
         { parent: this },
       );
       const namespace = new k8s.core.v1.Namespace(
@@ -179,6 +188,8 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         parent: this,
         providers: { kubernetes: k8sProvider, kafka: kafkaProvider },
         dependsOn: accessReady,
+        // A test cluster without a kubelet only (see skipAwaitTransformation): never production.
+        ...(s.kubernetesSkipAwait ? { transformations: [skipAwaitTransformation] } : {}),
       };
 
       this.restProxy = new RestProxy(
@@ -408,4 +419,13 @@ function sinkAuth(auth: DestinationAuth, secret: SecretLookup, index: number): H
         clientAuthMode: auth.clientAuthMode,
       };
   }
+}
+
+/**
+ * The kubernetes provider's `kubeconfig` from `kubernetesKubeconfig`: a path as given (relative
+ * to the project folder), YAML as a secret (it holds the cluster's credentials), nothing for "".
+ */
+function kubeconfigArgs(value: string): k8s.ProviderArgs {
+  if (value === "") return {};
+  return { kubeconfig: isKubeconfigText(value) ? pulumi.secret(value) : kubeconfigPath(value) };
 }

@@ -69,3 +69,36 @@ export function drainOneAtATime(
     { parent },
   );
 }
+
+/** The kubernetes provider's annotation that makes `up` return without waiting for readiness. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/** The kinds whose readiness the provider awaits: Deployments (pods), Services, the Ingress. */
+const AWAITED_TYPES = new Set([
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:core/v1:Service",
+  "kubernetes:networking.k8s.io/v1:Ingress",
+]);
+
+/**
+ * For `kubernetesSkipAwait` only: a transformation that annotates every Deployment, Service and
+ * Ingress below the resource it is given to with `pulumi.com/skipAwait: "true"`. On a cluster that
+ * runs no pods (the platform's API server has no kubelet) the provider would otherwise wait for
+ * ready replicas and Service endpoints until its timeout and fail the `up`.
+ *
+ * Never for production: with it, `up` succeeds as soon as the API server stores the objects, so a
+ * rollout that never becomes ready (a wrong image tag, a crash loop, a failing probe, a Service
+ * selecting no pod) is reported as a success, later steps (the connectors) run against workers
+ * that are not there, and `pulumi up` stops being the deployment gate a team relies on.
+ */
+export function skipAwaitTransformation(
+  args: pulumi.ResourceTransformationArgs,
+): pulumi.ResourceTransformationResult | undefined {
+  if (!AWAITED_TYPES.has(args.type)) return undefined;
+  const props = args.props as { metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta> };
+  const metadata = pulumi.output(props.metadata ?? {}).apply((m) => ({
+    ...m,
+    annotations: { ...(m.annotations ?? {}), [SKIP_AWAIT_ANNOTATION]: "true" },
+  }));
+  return { props: { ...args.props, metadata }, opts: args.opts };
+}

@@ -1,4 +1,5 @@
 export { ConfigError, formatPath } from "./errors";
+export { isKubeconfigText, kubeconfigPath } from "./kubernetes";
 export { loadStackConfig, parseStackConfig } from "./load";
 export {
   authSchema,

@@ -16,6 +16,7 @@ import {
   slug,
   topicName,
 } from "./fields";
+import { checkKubernetes } from "./kubernetes";
 import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
 
 /**
@@ -222,6 +223,8 @@ export const stackConfigSchema = z
     kubernetesEnabled: json(bool).default(true),
     kubernetesNamespace: slug.default("tracking"),
     kubernetesRenderDirectory: z.string().default(""),
+    kubernetesKubeconfig: z.string().default(""),
+    kubernetesSkipAwait: json(bool).default(false),
 
     restProxyUrl: z.union([z.literal(""), httpUrl]).default(""),
     restProxyImplementation: oneOf(["confluent", "strimzi"]).default("confluent"),
@@ -268,6 +271,7 @@ export const stackConfigSchema = z
   })
   .superRefine((c, ctx) => {
     checkSecurity(c, ctx);
+    checkKubernetes(c, ctx);
     if (c.topicMinInsyncReplicas > c.topicReplicationFactor) {
       ctx.addIssue({
         code: "custom",
