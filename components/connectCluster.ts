@@ -2,7 +2,16 @@ import * as docker from "@pulumi/docker";
 import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
+import {
+  buildConnectImage,
+  ConnectImageBuildArgs,
+  ConnectImageFacts,
+  connectImageFacts,
+  ConnectImagePlan,
+  connectImagePlan,
+  imageSettingsOf,
+  readHttpSinkModule,
+} from "./connectImage";
 import { KafkaClientArgs, podKafkaSecurity } from "./kafkaPodSecurity";
 import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
@@ -29,15 +38,16 @@ export interface ConnectClusterArgs {
   readonly groupId?: string;
   /** Defaults to 2. */
   readonly replicas?: number;
-  /** Image to run when no image is built. Defaults to `confluentinc/cp-kafka-connect:7.9.1`. */
+  /**
+   * Image to run when no image is built, else the base image of the build. Defaults to
+   * `confluentinc/cp-kafka-connect:7.9.1`.
+   */
   readonly image?: string;
-  /** Build an image with the HTTP Sink plugin and push it. Defaults to no build. */
-  readonly build?: {
-    /** Registry and repository prefix, for example `registry.example.com/platform`. */
-    readonly registry: string;
-    /** Version of `confluentinc/kafka-connect-http` to install. */
-    readonly httpSinkVersion: string;
-  };
+  /**
+   * Build an image with our HTTP sink connector (compiled from connectors/http-sink) on `image`,
+   * and Confluent's when asked, and push it (components/connectImage.ts). Defaults to no build.
+   */
+  readonly build?: ConnectImageBuildArgs;
   /** Replication factor of the three internal topics. Defaults to 3. */
   readonly internalTopicReplicationFactor?: number;
   /**
@@ -86,6 +96,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
   public readonly image?: docker.Image;
   /** The image the workers run. */
   public readonly imageName: pulumi.Output<string>;
+  /**
+   * Whether the image is built, its base, and the connector classes the build puts in (none
+   * listed for a plain image): an output, read by the policy `connect-image-contains-connector`.
+   */
+  public readonly imageFacts: ConnectImageFacts;
   /** In-cluster URL of the REST API. */
   public readonly endpoint: pulumi.Output<string>;
 
@@ -121,26 +136,14 @@ export class ConnectCluster extends pulumi.ComponentResource {
       compacted("status", topics.status, 5),
     ];
 
-    if (args.build) {
-      this.image = new docker.Image(
-        `${name}-image`,
-        {
-          imageName: `${args.build.registry}/tracking-connect:${args.build.httpSinkVersion}`,
-          build: {
-            context: path.join(__dirname, "connect-image"),
-            dockerfile: path.join(__dirname, "connect-image", "Dockerfile"),
-            args: {
-              BASE_IMAGE: args.image ?? DEFAULT_CONNECT_IMAGE,
-              HTTP_SINK_VERSION: args.build.httpSinkVersion,
-            },
-            platform: "linux/amd64",
-          },
-        },
-        { parent: this },
-      );
+    const baseImage = args.image ?? DEFAULT_CONNECT_IMAGE;
+    const plan = args.build ? this.imagePlan(args.build, baseImage) : undefined;
+    this.imageFacts = connectImageFacts(baseImage, plan);
+    if (plan) {
+      this.image = buildConnectImage(name, plan, this);
       this.imageName = this.image.repoDigest.apply((d) => d ?? "");
     } else {
-      this.imageName = pulumi.output(args.image ?? DEFAULT_CONNECT_IMAGE);
+      this.imageName = pulumi.output(baseImage);
     }
 
     const env: k8s.types.input.core.v1.EnvVar[] = [
@@ -317,7 +320,20 @@ export class ConnectCluster extends pulumi.ComponentResource {
     this.podDisruptionBudget = drainOneAtATime(name, metadata, selector, this);
 
     this.endpoint = pulumi.interpolate`http://${name}.${args.namespace}.svc:${REST_PORT}`;
-    this.registerOutputs({ endpoint: this.endpoint, imageName: this.imageName });
+    // Stack policies see a component's outputs only: the image facts are there for them.
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      imageName: this.imageName,
+      ...this.imageFacts,
+    });
+  }
+
+  private imagePlan(build: ConnectImageBuildArgs, baseImage: string): ConnectImagePlan {
+    try {
+      return connectImagePlan(imageSettingsOf(build, baseImage), readHttpSinkModule());
+    } catch (err) {
+      throw new pulumi.ResourceError((err as Error).message, this, true);
+    }
   }
 
   private kafkaClients(
