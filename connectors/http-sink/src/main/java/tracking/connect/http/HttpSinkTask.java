@@ -147,8 +147,10 @@ public final class HttpSinkTask extends SinkTask {
     }
     if (!behavior.equals("delete")) return;
     String key = record.key() == null ? "" : JsonText.render(record.key());
-    String url = config.getString(HttpSinkConfig.URL)
-        .replace("${key}", java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
+    // A path segment: URLEncoder writes form encoding, whose `+` for a space a server reads as
+    // a plus in a path; it writes a real `+` as %2B, so every `+` left is a space.
+    String segment = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+    String url = config.getString(HttpSinkConfig.URL).replace("${key}", segment);
     Batch b = new Batch(List.of(record), "");
     settle(b, sender.send(b, "DELETE", url, null), url, reported);
   }

@@ -226,9 +226,10 @@ class HttpSinkTaskTest {
     assertThrows(ConnectException.class, () -> fail.put(List.of(record(0, 0, null))));
     HttpSinkTask delete = task(new TestContext(false), "behavior.on.null.values", "delete",
         "http.api.url", endpoint.url("/e/${key}"));
-    delete.put(List.of(new SinkRecord("t", 0, null, "u 1", null, null, 3)));
+    delete.put(List.of(new SinkRecord("t", 0, null, "u 1+/é", null, null, 3)));
     TestEndpoint.Seen s = endpoint.requests("/e").get(0);
     assertEquals("DELETE", s.method);
-    assertEquals("/e/u+1", s.path);
+    // One path segment, percent-encoded: a space is %20 (never `+`), a plus and a slash escaped.
+    assertEquals("/e/u%201%2B%2F%C3%A9", s.path);
   }
 }
