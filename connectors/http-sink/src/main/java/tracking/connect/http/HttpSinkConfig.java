@@ -73,7 +73,9 @@ public final class HttpSinkConfig extends AbstractConfig {
     int o = 0;
     String g = GROUP_CONFLUENT;
     d.define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new HttpUrl(), Importance.HIGH,
-        "URL every batch is sent to (http or https).", g, ++o, ConfigDef.Width.LONG, URL);
+        "URL every batch is sent to (http or https); `${topic}` and `${key}` in it are replaced by "
+            + "the record's topic and key (one percent-encoded path segment each), and records "
+            + "whose URL differs go in separate requests.", g, ++o, ConfigDef.Width.LONG, URL);
     d.define(METHOD, Type.STRING, "POST",
         ConfigDef.CaseInsensitiveValidString.in("POST", "PUT", "PATCH", "DELETE"),
         Importance.MEDIUM, "HTTP method of each batch: POST, PUT, PATCH or DELETE.", g, ++o,
@@ -261,7 +263,7 @@ public final class HttpSinkConfig extends AbstractConfig {
       if (value == null) return; // a missing required key has its own error
       String s = value.toString();
       try {
-        URI uri = new URI(s.replace("${key}", "key"));
+        URI uri = new URI(s.replace("${key}", "key").replace("${topic}", "topic"));
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) return;
       } catch (java.net.URISyntaxException e) {

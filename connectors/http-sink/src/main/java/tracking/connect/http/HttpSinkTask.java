@@ -118,27 +118,51 @@ public final class HttpSinkTask extends SinkTask {
       throws InterruptedException {
     int max = config.getInt(HttpSinkConfig.BATCH_MAX_SIZE);
     List<SinkRecord> batch = new ArrayList<>(Math.min(max, records.size()));
+    String batchUrl = null;
     for (SinkRecord record : records) {
+      String url = urlFor(record);
       if (record.value() == null) {
-        flush(batch, reported); // a partition's requests keep offset order
-        onNull(record, reported);
+        flush(batch, batchUrl, reported); // a partition's requests keep offset order
+        onNull(record, url, reported);
         continue;
       }
+      // As Confluent's: records whose `${key}` or `${topic}` differ go in separate requests.
+      if (!batch.isEmpty() && !url.equals(batchUrl)) flush(batch, batchUrl, reported);
       batch.add(record);
-      if (batch.size() >= max) flush(batch, reported);
+      batchUrl = url;
+      if (batch.size() >= max) flush(batch, batchUrl, reported);
     }
-    flush(batch, reported);
+    flush(batch, batchUrl, reported);
   }
 
-  private void flush(List<SinkRecord> batch, List<Future<Void>> reported)
+  /**
+   * `http.api.url` with `${topic}` and `${key}` replaced by the record's topic and key, each as
+   * one percent-encoded path segment. URLEncoder writes form encoding, whose `+` for a space a
+   * server reads as a plus in a path; it writes a real `+` as %2B, so every `+` left is a space.
+   */
+  private String urlFor(SinkRecord record) {
+    String url = config.getString(HttpSinkConfig.URL);
+    if (url.contains("${topic}")) url = url.replace("${topic}", segment(record.topic()));
+    if (url.contains("${key}")) {
+      url = url.replace("${key}", segment(record.key() == null ? "" : JsonText.render(record.key())));
+    }
+    return url;
+  }
+
+  private static String segment(String text) {
+    return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private void flush(List<SinkRecord> batch, String url, List<Future<Void>> reported)
       throws InterruptedException {
     if (batch.isEmpty()) return;
     Batch b = new Batch(batch, body(batch));
     batch.clear();
-    settle(b, sender.send(b), config.getString(HttpSinkConfig.URL), reported);
+    settle(b, sender.send(b, url), url, reported);
   }
 
-  private void onNull(SinkRecord record, List<Future<Void>> reported) throws InterruptedException {
+  private void onNull(SinkRecord record, String url, List<Future<Void>> reported)
+      throws InterruptedException {
     String behavior = config.lower(HttpSinkConfig.BEHAVIOR_ON_NULL);
     String at = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
     if (behavior.equals("fail")) {
@@ -146,11 +170,6 @@ public final class HttpSinkTask extends SinkTask {
           "Record " + at + " has a null value and `behavior.on.null.values` is fail");
     }
     if (!behavior.equals("delete")) return;
-    String key = record.key() == null ? "" : JsonText.render(record.key());
-    // A path segment: URLEncoder writes form encoding, whose `+` for a space a server reads as
-    // a plus in a path; it writes a real `+` as %2B, so every `+` left is a space.
-    String segment = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
-    String url = config.getString(HttpSinkConfig.URL).replace("${key}", segment);
     Batch b = new Batch(List.of(record), "");
     settle(b, sender.send(b, "DELETE", url, null), url, reported);
   }

@@ -118,9 +118,13 @@ final class Sender {
 
   /** Sends the batch's body with the configured method to the configured URL. */
   Outcome send(Batch batch) throws InterruptedException {
+    return send(batch, config.getString(HttpSinkConfig.URL));
+  }
+
+  /** Sends the batch's body with the configured method to `url` (placeholders replaced). */
+  Outcome send(Batch batch, String url) throws InterruptedException {
     byte[] plain = batch.body.getBytes(StandardCharsets.UTF_8);
-    return send(batch, config.method(), config.getString(HttpSinkConfig.URL),
-        gzip ? gzip(plain) : plain);
+    return send(batch, config.method(), url, gzip ? gzip(plain) : plain);
   }
 
   Outcome send(Batch batch, String method, String url, byte[] body) throws InterruptedException {

@@ -232,4 +232,20 @@ class HttpSinkTaskTest {
     // One path segment, percent-encoded: a space is %20 (never `+`), a plus and a slash escaped.
     assertEquals("/e/u%201%2B%2F%C3%A9", s.path);
   }
+
+  @Test
+  void keyAndTopicInTheUrlAreReplacedForEveryRequestAndSplitBatches() {
+    HttpSinkTask task = task(new TestContext(false), "http.api.url", endpoint.url("/e/${topic}/${key}"),
+        "batch.max.size", "10", "behavior.on.null.values", "delete");
+    task.put(List.of(new SinkRecord("t", 0, null, "a", null, json(0), 0),
+        new SinkRecord("t", 0, null, "a", null, json(1), 1),
+        new SinkRecord("t", 0, null, "b c", null, json(2), 2),
+        new SinkRecord("t", 0, null, "a", null, null, 3),
+        new SinkRecord("t", 0, null, "a", null, json(4), 4)));
+    List<TestEndpoint.Seen> seen = endpoint.requests("/e");
+    List<String> got = new ArrayList<>();
+    for (TestEndpoint.Seen s : seen) got.add(s.method + " " + s.path + " " + s.body);
+    assertEquals(List.of("POST /e/t/a " + json(0) + "," + json(1), "POST /e/t/b%20c " + json(2),
+        "DELETE /e/t/a ", "POST /e/t/a " + json(4)), got);
+  }
 }
