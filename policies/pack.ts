@@ -9,6 +9,7 @@ import { kafkaTopicReplication, kafkaTopicRetention } from "./kafka/durability";
 import { connectInternalTopicsCompacted } from "./kafka/internalTopics";
 import { kafkaTlsAndSasl } from "./kafka/security";
 import { k8sHighAvailability } from "./kubernetes/availability";
+import { connectImageContainsConnector } from "./kubernetes/connectImage";
 import { k8sImagePinned, k8sPodSecurity, k8sProbesAndResources } from "./kubernetes/hygiene";
 import { connectRestNetworkPolicy } from "./kubernetes/networkPolicy";
 import { restProxyIngressExactPaths, restProxyIngressTls } from "./kubernetes/publicEdge";
@@ -47,6 +48,7 @@ export const policies: Policies = [
   restProxyRateLimit,
   k8sHighAvailability,
   connectRestNetworkPolicy,
+  connectImageContainsConnector,
   kafkaAclsManaged,
   restProxyIngressTls,
   restProxyIngressExactPaths,
