@@ -1,9 +1,14 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import type { z } from "zod";
+import { z } from "zod";
+import { memoryBytes } from "../components/memory";
 
 /** The settings that choose the cluster and how the kubernetes provider waits on it. */
 export interface KubernetesSettings {
+  readonly restProxyMemoryRequest: string;
+  readonly restProxyMemoryLimit: string;
+  readonly connectMemoryRequest: string;
+  readonly connectMemoryLimit: string;
   readonly kubernetesEnabled: boolean;
   readonly kubernetesRenderDirectory: string;
   readonly kubernetesKubeconfig: string;
@@ -28,7 +33,7 @@ export function kubeconfigPath(value: string, projectDir: string = process.cwd()
  * Kubernetes objects to a cluster; set anywhere else they would silently do nothing.
  */
 export function checkKubernetes(c: KubernetesSettings, ctx: z.RefinementCtx): void {
-  const issue = (key: keyof KubernetesSettings, input: unknown, message: string) =>
+  const issue = (key: keyof KubernetesSettings, input: unknown, message: string): void =>
     ctx.addIssue({ code: "custom", path: [key], input, message });
   const unused = !c.kubernetesEnabled
     ? "`kubernetesEnabled` is false"
@@ -54,4 +59,38 @@ export function checkKubernetes(c: KubernetesSettings, ctx: z.RefinementCtx): vo
   if (c.kubernetesSkipAwait && unused) {
     issue("kubernetesSkipAwait", true, `is true but ${unused}; remove it`);
   }
+  // The API server refuses a container whose request exceeds its limit
+  // (`resources.requests: Invalid value ... must be less than or equal to memory limit`).
+  for (const [request, limit] of [
+    ["restProxyMemoryRequest", "restProxyMemoryLimit"],
+    ["connectMemoryRequest", "connectMemoryLimit"],
+  ] as const) {
+    const asked = memoryBytes(c[request]);
+    const allowed = memoryBytes(c[limit]);
+    if (asked !== undefined && allowed !== undefined && asked > allowed) {
+      issue(
+        request,
+        c[request],
+        `must not exceed \`${limit}\` (${c[limit]}): Kubernetes refuses a container whose memory ` +
+          "request is above its limit; lower the request or raise the limit",
+      );
+    }
+  }
 }
+
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+/**
+ * An Ingress rule's host as the API server accepts it: a lowercase DNS name (RFC 1123), optionally
+ * `*.` in front, never an IP address. Checked here so that `preview` names the setting instead of
+ * `up` failing on the API server's `spec.rules[0].host`.
+ */
+export const ingressHost = z
+  .string()
+  .max(253, { error: "must be a host name of at most 253 characters" })
+  .regex(new RegExp(`^(\\*\\.)?${DNS_LABEL}(\\.${DNS_LABEL})*$`), {
+    error: 'must be a lowercase DNS name such as "events.example.com" (a leading "*." is allowed)',
+  })
+  .refine((host) => !/^\d+(\.\d+){3}$/.test(host), {
+    error: "must be a DNS name, not an IP address: an Ingress rule matches host names only",
+  });

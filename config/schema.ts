@@ -16,7 +16,7 @@ import {
   slug,
   topicName,
 } from "./fields";
-import { checkKubernetes } from "./kubernetes";
+import { checkKubernetes, ingressHost } from "./kubernetes";
 import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
 
 /**
@@ -238,8 +238,8 @@ export const stackConfigSchema = z
     restProxyProduceRateLimitEnabled: json(bool).default(true),
     restProxyProduceMaxRequestsPerSecond: json(int(1, 1_000_000)).default(10_000),
     restProxyProduceMaxBytesPerSecond: json(int(1024, 2_000_000_000)).default(10_485_760),
-    restProxyIngressHost: z.string().default(""),
-    restProxyIngressClassName: z.string().default("nginx"),
+    restProxyIngressHost: z.union([z.literal(""), ingressHost]).default(""),
+    restProxyIngressClassName: kubernetesName.default("nginx"),
     restProxyIngressTlsSecret: z.union([z.literal(""), kubernetesName]).default(""),
     restProxyIngressCertManagerIssuer: z.union([z.literal(""), kubernetesName]).default(""),
     restProxyCpuRequest: cpu.default("250m"),

@@ -159,3 +159,50 @@ describe("TrackingPipeline on a chosen cluster", () => {
     );
   });
 });
+
+describe("restProxyIngressHost and restProxyIngressClassName", () => {
+  it("accept the host names the API server accepts", () => {
+    for (const host of ["events.example.com", "*.example.com", "a-b.c1.io", "localhost"]) {
+      expect(settingsOf({ ...base, restProxyIngressHost: host }).restProxyIngressHost).toBe(host);
+    }
+  });
+
+  it("refuse what the API server would reject on spec.rules[0].host, naming the setting", () => {
+    for (const host of [
+      "Events.example.com",
+      "events_1.example.com",
+      "-a.example.com",
+      "10.0.0.1",
+    ]) {
+      expect(configProblems({ ...base, restProxyIngressHost: host })).toEqual([
+        expect.stringMatching(/^restProxyIngressHost: must be a (lowercase )?DNS name/),
+      ]);
+    }
+  });
+
+  it("refuse an ingress class that is no Kubernetes object name", () => {
+    expect(configProblems({ ...base, restProxyIngressClassName: "Nginx" })).toEqual([
+      expect.stringMatching(/^restProxyIngressClassName: must be a Kubernetes object name/),
+    ]);
+  });
+});
+
+describe("memory requests against limits", () => {
+  it("refuse a request above its limit, naming both settings", () => {
+    expect(
+      configProblems({ ...base, connectMemoryRequest: "2Gi", connectMemoryLimit: "1536Mi" }),
+    ).toEqual([
+      'connectMemoryRequest: must not exceed `connectMemoryLimit` (1536Mi): Kubernetes refuses a container whose memory request is above its limit; lower the request or raise the limit (found "2Gi")',
+    ]);
+    expect(
+      configProblems({ ...base, restProxyMemoryRequest: "1.5G", restProxyMemoryLimit: "1Gi" }),
+    ).toEqual([
+      expect.stringMatching(/^restProxyMemoryRequest: must not exceed `restProxyMemoryLimit`/),
+    ]);
+  });
+
+  it("accept a request equal to its limit", () => {
+    const s = settingsOf({ ...base, connectMemoryRequest: "1536Mi", connectMemoryLimit: "1.5Gi" });
+    expect(s.connectMemoryRequest).toBe("1536Mi");
+  });
+});
