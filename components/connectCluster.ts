@@ -105,7 +105,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tracking:k8s:ConnectCluster", name, {}, opts);
+    const baseImage = args.image ?? DEFAULT_CONNECT_IMAGE;
+    const imageFacts = connectImageFacts(baseImage, args.build);
+    // The image facts are the component's inputs and outputs: policies read them (see below).
+    super("tracking:k8s:ConnectCluster", name, imageFacts, opts);
+    this.imageFacts = imageFacts;
 
     const labels = standardLabels("kafka-connect", name, "delivery");
     const selector = selectorLabels(labels);
@@ -136,9 +140,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
       compacted("status", topics.status, 5),
     ];
 
-    const baseImage = args.image ?? DEFAULT_CONNECT_IMAGE;
     const plan = args.build ? this.imagePlan(args.build, baseImage) : undefined;
-    this.imageFacts = connectImageFacts(baseImage, plan);
     if (plan) {
       this.image = buildConnectImage(name, plan, this);
       this.imageName = this.image.repoDigest.apply((d) => d ?? "");

@@ -84,6 +84,11 @@ export interface ConnectImageSettings {
   readonly mavenMirrorUrl?: string;
 }
 
+/** The connector classes the build puts in the image, ours first. */
+function connectorClassesOf(withConfluent: boolean): string[] {
+  return [TRACKING_HTTP_SINK_CLASS, ...(withConfluent ? [CONFLUENT_HTTP_SINK_CLASS] : [])];
+}
+
 /** The base image's tag (or digest) as it can appear in a Docker tag. */
 function baseTagOf(baseImage: string): string {
   const [name, digest] = baseImage.split("@");
@@ -117,10 +122,7 @@ export function connectImagePlan(
         "Set `connectHttpSinkVersion` to a version of confluentinc/kafka-connect-http.",
     );
   }
-  const connectorClasses = [
-    TRACKING_HTTP_SINK_CLASS,
-    ...(confluent !== undefined ? [CONFLUENT_HTTP_SINK_CLASS] : []),
-  ];
+  const connectorClasses = connectorClassesOf(confluent !== undefined);
   const tag = [
     module.version,
     `base-${baseTagOf(settings.baseImage)}`,
@@ -221,11 +223,11 @@ export interface ConnectImageFacts {
 
 export function connectImageFacts(
   baseImage: string,
-  plan: ConnectImagePlan | undefined,
+  build: ConnectImageBuildArgs | undefined,
 ): ConnectImageFacts {
   return {
-    imageBuild: plan !== undefined,
+    imageBuild: build !== undefined,
     baseImage,
-    connectorClasses: plan?.connectorClasses ?? [],
+    connectorClasses: build ? connectorClassesOf(build.confluentHttpSink ?? false) : [],
   };
 }
