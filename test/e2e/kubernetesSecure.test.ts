@@ -1,0 +1,241 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  JAAS_SECRET_KEY,
+  KAFKA_CA_FILE,
+  KAFKA_CA_PATH,
+  KAFKA_TLS_MOUNT_PATH,
+} from "../../components/kafkaSecurity";
+import { runKafkaAdmin } from "../../platform/secure/admin";
+import { secureAdminTarget, secureEndpoints } from "../../platform/secure/endpoints";
+import type { ScramUser } from "../../platform/secure/credentials";
+import {
+  policyFlags,
+  pulumi,
+  PulumiResult,
+  pulumiEnvironment,
+  pulumiOk,
+  ROOT,
+} from "../../scripts/pulumiCli";
+import { kubectl } from "../integration/kubernetesFixtures";
+import { platformEndpoints } from "../integration/platform";
+import {
+  Container,
+  containerOf,
+  CONTROLLED_KINDS,
+  DECLARED_KINDS,
+  getObjects,
+  holdersOf,
+  KubeObject,
+  namespaceGone,
+  objectRef,
+  until,
+} from "./kubernetes/cluster";
+import { setSecret } from "./kubernetes/secrets";
+import { kubeStackSettings, writeStackFile } from "./kubernetes/stack";
+
+/**
+ * The secured stack (TLS and SCRAM-SHA-512, users and ACLs managed by the stack, as
+ * test/e2e/secure.test.ts) with Kubernetes on: its Secrets, ConfigMaps, mounts and env applied to
+ * the plain platform's API server and read back as the pods would receive them, while Kafka is
+ * the secured platform. Skipped, with the reason printed, without the API server.
+ */
+const kube = platformEndpoints().kubernetes;
+const SKIPPED =
+  "skipped: the platform runs no Kubernetes API server (build it with `npm run toolchain -- " +
+  "--with-kube-server --with-kubernetes`, then run with TRACKING_PLATFORM_KUBERNETES=1)";
+if (!kube) process.stderr.write(`test/e2e/kubernetesSecure.test.ts ${SKIPPED}\n`);
+const describeIfKube = kube ? describe : describe.skip;
+
+const STACK = "e2e-kubernetes-secure";
+const ENV = "e2eks";
+const KUBECONFIG = kube?.kubeconfig ?? "";
+const REST = "tracking-rest-proxy";
+const CONNECT = "tracking-connect";
+
+let env: NodeJS.ProcessEnv;
+let backend: string;
+const printed: string[] = [];
+const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
+const withStack = (args: string[]) => [...args, "--stack", STACK];
+async function cliOk(args: string[]): Promise<PulumiResult> {
+  const result = await pulumi(env, withStack(args));
+  printed.push(text(result));
+  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${text(result)}`);
+  return result;
+}
+
+const value = (c: Container, name: string) => c.env?.find((v) => v.name === name);
+
+describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}`, () => {
+  const e = kube ? secureEndpoints() : undefined;
+  const { admin, connect, restProxy } =
+    e?.credentials ?? ({} as NonNullable<typeof e>["credentials"]);
+  const sinkUser: ScramUser = {
+    username: `${ENV}-receiver`,
+    password: randomBytes(18).toString("base64url"),
+  };
+  const passwords = () => ({
+    admin: admin.password,
+    connect: connect.password,
+    restProxy: restProxy.password,
+    sink: sinkUser.password,
+  });
+  let items: KubeObject[] = [];
+
+  beforeAll(async () => {
+    backend = mkdtempSync(join(tmpdir(), "tracking-e2e-kube-secure-state-"));
+    env = await pulumiEnvironment({
+      backendDir: backend,
+      log: (line) => process.stderr.write(`[toolchain] ${line}\n`),
+    });
+    const s = kubeStackSettings(ENV, e!, KUBECONFIG, `/${ENV}-${Date.now().toString(36)}`);
+    delete s.connectBasicAuthUsername;
+    writeStackFile(STACK, {
+      ...s,
+      kafkaTls: true,
+      kafkaTlsCaCertificate: readFileSync(e!.security.caFile, "utf8"),
+      kafkaSaslMechanism: "scram-sha512",
+      kafkaSaslUsername: admin.username,
+      kafkaRestProxyUsername: restProxy.username,
+      kafkaConnectUsername: connect.username,
+      kafkaManageUsers: true,
+      kafkaManageAcls: true,
+      destinations: [
+        {
+          ...(s.destinations as Record<string, unknown>[])[0],
+          kafkaPrincipal: { username: sinkUser.username, passwordSecret: "receiverKafkaPassword" },
+        },
+      ],
+    });
+    await pulumiOk(env, ["stack", "init", STACK]);
+    await setSecret(env, STACK, "kafkaSaslPassword", admin.password);
+    await setSecret(env, STACK, "kafkaRestProxyPassword", restProxy.password);
+    await setSecret(env, STACK, "kafkaConnectPassword", connect.password);
+    await setSecret(env, STACK, "receiverKafkaPassword", sinkUser.password);
+  });
+
+  afterAll(async () => {
+    if (env) {
+      await pulumi(env, withStack(["destroy", "--yes"]));
+      await pulumi(env, withStack(["stack", "rm", "--yes", "--force"]));
+    }
+    await kubectl(KUBECONFIG, ["delete", "namespace", ENV, "--ignore-not-found", "--wait=false"]);
+    // The stack managed the platform's own `connect` and `rest-proxy` users and its destroy
+    // removed them: give the platform its users back.
+    if (e) {
+      await runKafkaAdmin(secureAdminTarget(e), admin, [
+        { op: "scramUser", name: connect.username, password: connect.password },
+        { op: "scramUser", name: restProxy.username, password: restProxy.password },
+      ]);
+    }
+    rmSync(join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
+    if (backend) rmSync(backend, { recursive: true, force: true });
+  });
+
+  it("previews and applies with the policy pack; the connector runs on the secured worker", async () => {
+    await cliOk(["preview", ...policyFlags("local")]);
+    await cliOk(["up", "--yes", "--skip-preview", ...policyFlags("local")]);
+    const outputs = JSON.parse((await cliOk(["stack", "output", "--json"])).stdout) as {
+      connectors: Record<string, { state: string }>;
+    };
+    expect(outputs.connectors.receiver.state).toBe("RUNNING");
+    items = [
+      ...(await getObjects(KUBECONFIG, DECLARED_KINDS, ENV)),
+      ...(await getObjects(KUBECONFIG, CONTROLLED_KINDS, ENV)),
+    ];
+    const secured = items
+      .filter(
+        (i) =>
+          i.kind === "Secret" || (i.kind === "ConfigMap" && i.metadata.name !== "kube-root-ca.crt"),
+      )
+      .map(objectRef)
+      .sort();
+    expect(secured).toEqual(
+      [
+        `ConfigMap/${CONNECT}-kafka-tls`,
+        `ConfigMap/${REST}-kafka-tls`,
+        `Secret/${CONNECT}-kafka-credentials`,
+        `Secret/${REST}-kafka-credentials`,
+      ].sort(),
+    );
+  });
+
+  it("gives each workload its own login in its own Secret, and the platform's CA in a ConfigMap", () => {
+    const ca = readFileSync(e!.security.caFile, "utf8");
+    for (const [workload, user] of [
+      [CONNECT, connect],
+      [REST, restProxy],
+    ] as const) {
+      const secret = items.find((i) => objectRef(i) === `Secret/${workload}-kafka-credentials`)!;
+      const jaas = Buffer.from(secret.data?.[JAAS_SECRET_KEY] ?? "", "base64").toString();
+      expect(jaas).toContain("org.apache.kafka.common.security.scram.ScramLoginModule required");
+      expect(jaas).toContain(`username="${user.username}"`);
+      expect(jaas).toContain(`password="${user.password}"`);
+      const map = items.find((i) => objectRef(i) === `ConfigMap/${workload}-kafka-tls`)!;
+      expect(map.data?.[KAFKA_CA_FILE]).toBe(ca);
+    }
+  });
+
+  it("mounts the CA where the clients' truststore points, and takes every JAAS line from its Secret", () => {
+    for (const [workload, prefix] of [
+      [CONNECT, "CONNECT_"],
+      [REST, "KAFKA_REST_CLIENT_"],
+    ] as const) {
+      const deployment = items.find((i) => objectRef(i) === `Deployment/${workload}`)!;
+      const pod = deployment.spec!.template!.spec;
+      const c = containerOf(items, workload);
+      const volume = pod.volumes?.find((v) => v.configMap?.name === `${workload}-kafka-tls`);
+      expect(volume).toBeDefined();
+      const mount = c.volumeMounts?.find((m) => m.name === volume?.name);
+      expect(mount?.mountPath).toBe(KAFKA_TLS_MOUNT_PATH);
+      expect(KAFKA_CA_PATH.startsWith(`${mount?.mountPath}/`)).toBe(true);
+      expect(value(c, `${prefix}SECURITY_PROTOCOL`)?.value).toBe("SASL_SSL");
+      expect(value(c, `${prefix}SASL_MECHANISM`)?.value).toBe("SCRAM-SHA-512");
+      expect(value(c, `${prefix}SSL_TRUSTSTORE_LOCATION`)?.value).toBe(KAFKA_CA_PATH);
+      const jaas = (c.env ?? []).filter((v) => v.name.endsWith("SASL_JAAS_CONFIG"));
+      expect(jaas.length).toBeGreaterThan(0);
+      for (const v of jaas) {
+        expect({ name: v.name, value: v.value, ref: v.valueFrom?.secretKeyRef }).toEqual({
+          name: v.name,
+          value: undefined,
+          ref: { name: `${workload}-kafka-credentials`, key: JAAS_SECRET_KEY },
+        });
+      }
+    }
+    // The worker's producer, consumer and admin clients log in too, not only the worker.
+    const names = (containerOf(items, CONNECT).env ?? []).map((v) => v.name);
+    for (const set of ["", "PRODUCER_", "CONSUMER_", "ADMIN_"]) {
+      expect(names).toContain(`CONNECT_${set}SASL_JAAS_CONFIG`);
+    }
+  });
+
+  it("keeps every password in its own Secret only, and out of the state and the output", async () => {
+    const p = passwords();
+    expect(holdersOf(items, p.admin)).toEqual([]);
+    expect(holdersOf(items, p.sink)).toEqual([]);
+    expect(holdersOf(items, p.connect)).toEqual([`Secret/${CONNECT}-kafka-credentials`]);
+    expect(holdersOf(items, p.restProxy)).toEqual([`Secret/${REST}-kafka-credentials`]);
+    const exported = (await cliOk(["stack", "export"])).stdout;
+    for (const password of Object.values(p)) {
+      expect(exported).not.toContain(password);
+      for (const out of printed) expect(out).not.toContain(password);
+    }
+  });
+
+  it("finds no change on refresh, and destroy leaves nothing in the namespace", async () => {
+    await cliOk(["refresh", "--yes"]);
+    await cliOk(["preview", "--expect-no-changes"]);
+    await cliOk(["destroy", "--yes"]);
+    expect(
+      await until(
+        () => namespaceGone(KUBECONFIG, ENV),
+        (gone) => gone,
+      ),
+    ).toBe(true);
+    const left = await getObjects(KUBECONFIG, `${DECLARED_KINDS},${CONTROLLED_KINDS}`);
+    expect(left.filter((i) => i.metadata.namespace === ENV).map(objectRef)).toEqual([]);
+  });
+});
