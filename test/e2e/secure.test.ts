@@ -138,7 +138,7 @@ const asAdmin = (ops: readonly AdminOperation[]) => runKafkaAdmin(target, admin,
 
 /** How many records a topic holds, read as the admin. */
 async function recordCount(topic: string): Promise<number> {
-  const result = await asAdmin([{ op: "read", topic, min: 0, timeoutMs: 3000 }]);
+  const result = await asAdmin([{ op: "read", topic, min: 0, timeoutMs: 30_000 }]);
   return result.lines.filter((l) => l.op === "read").length;
 }
 

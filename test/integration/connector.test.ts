@@ -324,10 +324,16 @@ describe("Connector provider: check with the worker's validation", () => {
 
 describe("Connector provider: a connector that fails on start", () => {
   it("fails the create with the connector's trace summarised", async () => {
-    // BASIC auth without a user passes the key-by-key validation and fails in start().
-    const inputs = await fresh({ extra: { "auth.type": "BASIC" } });
+    // A SASL consumer override without a JAAS line passes the worker's validation (each value
+    // has its type) and fails each task's start, when the consumer is built.
+    const inputs = await fresh({
+      extra: {
+        "consumer.override.security.protocol": "SASL_PLAINTEXT",
+        "consumer.override.sasl.mechanism": "PLAIN",
+      },
+    });
     await expect(provider.create(inputs)).rejects.toThrow(
-      /connector ".*" failed: connector: .*connection.user.*Fix the setting the trace names/,
+      /connector ".*" failed: task 0: .*Failed to construct kafka consumer.*Fix the setting the trace names/,
     );
   });
 });

@@ -23,7 +23,7 @@ async function createTopic(name: string): Promise<void> {
 }
 
 /** Every record of a topic, read as the admin (no consumer group). */
-async function records(topic: string, min = 0, timeoutMs = 3000) {
+async function records(topic: string, min = 0, timeoutMs = 30_000) {
   const result = await asAdmin([{ op: "read", topic, min, timeoutMs }]);
   return result.lines.filter((l) => l.op === "read") as unknown as {
     partition: number;
