@@ -1,6 +1,7 @@
 import axios from "axios";
 import { kafkaApiVersionsOk } from "../../platform/probes";
 import { V2_JSON, createTopic, platformEndpoints, produce, uniqueName } from "./platform";
+import { readTopic } from "./topicReader";
 
 const e = platformEndpoints();
 const post = (topic: string, body: string, contentType = V2_JSON) =>
@@ -73,6 +74,26 @@ describe("REST proxy", () => {
       expect(o.partition).toEqual(expect.any(Number));
       expect(o.offset).toEqual(expect.any(Number));
     }
+  });
+
+  it("writes a JSON null value as a tombstone (a null record value), as cp-kafka-rest does", async () => {
+    const tombstones = uniqueName("tombstones");
+    await createTopic(tombstones);
+    const res = await post(
+      tombstones,
+      JSON.stringify({
+        records: [
+          { key: "user-1", value: { id: "a" } },
+          { key: "user-1", value: null },
+        ],
+      }),
+    );
+    expect(res.status).toBe(200);
+    const records = await readTopic(tombstones, 2);
+    expect(records.map((r) => [r.key, r.value])).toEqual([
+      ['"user-1"', '{"id":"a"}'],
+      ['"user-1"', null],
+    ]);
   });
 
   it("answers 400 to a body that is not JSON", async () => {

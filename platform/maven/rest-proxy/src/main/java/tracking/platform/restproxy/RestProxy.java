@@ -222,8 +222,10 @@ public final class RestProxy {
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (JsonNode record : records) {
-      byte[] key = record.has("key") ? JSON.writeValueAsBytes(record.get("key")) : null;
-      byte[] value = record.has("value") ? JSON.writeValueAsBytes(record.get("value")) : null;
+      // As cp-kafka-rest's JSON v2 format: a JSON null (or no field) is a null key or value,
+      // so `"value": null` with a key is a real tombstone, not the four bytes `null`.
+      byte[] key = jsonOrNull(record.get("key"));
+      byte[] value = jsonOrNull(record.get("value"));
       Integer partition = record.has("partition") ? record.get("partition").asInt() : null;
       sent.add(producer.send(new ProducerRecord<>(topic, partition, key, value)));
     }
@@ -378,5 +380,9 @@ public final class RestProxy {
       if (key.startsWith(prefix)) out.put(key.substring(prefix.length()), config.getProperty(key));
     }
     return out;
+  }
+
+  private static byte[] jsonOrNull(JsonNode node) throws IOException {
+    return node == null || node.isNull() ? null : JSON.writeValueAsBytes(node);
   }
 }
