@@ -235,7 +235,12 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           replicas: s.connectReplicas,
           image: s.connectImage,
           build: s.connectImageBuild
-            ? { registry: s.connectImageRegistry, httpSinkVersion: s.connectHttpSinkVersion }
+            ? {
+                registry: s.connectImageRegistry,
+                httpSinkVersion: s.connectHttpSinkVersion,
+                // Confluent's sink (from Confluent Hub) only when a destination runs it.
+                confluentHttpSink: s.destinations.some((d) => d.connectorClass === "confluent"),
+              }
             : undefined,
           internalTopicReplicationFactor: s.connectInternalTopicReplicationFactor,
           protect: s.protectTopics,

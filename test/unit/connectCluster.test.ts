@@ -165,21 +165,4 @@ describe("ConnectCluster", () => {
     const data = await promiseOf(cluster.authSecret!.stringData);
     expect(data["users.properties"]).toBe("ops: pw-123\n");
   });
-
-  it("builds an image with the HTTP Sink plugin when asked", async () => {
-    const cluster = new ConnectCluster("c", {
-      ...base,
-      build: { registry: "registry.example.com/platform", httpSinkVersion: "1.7.6" },
-    });
-    await settled(cluster);
-    const image = named("docker:index/image:Image", "c-image").inputs as {
-      imageName: string;
-      build: { args: Record<string, string> };
-    };
-    expect(image.imageName).toBe("registry.example.com/platform/tracking-connect:1.7.6");
-    expect(image.build.args).toEqual({
-      BASE_IMAGE: "confluentinc/cp-kafka-connect:7.9.1",
-      HTTP_SINK_VERSION: "1.7.6",
-    });
-  });
 });

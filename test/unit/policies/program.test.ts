@@ -14,7 +14,12 @@ async function declaredResources(
   secrets: Record<string, string> = {},
   override: Record<string, unknown> = {},
 ): Promise<FakeResource[]> {
-  await runProgram(stack, secrets, override);
+  // A built image is pushed by `up`: its digest, as the engine would then return it.
+  await runProgram(stack, secrets, override, (r) =>
+    r.type === "docker:index/image:Image"
+      ? { repoDigest: `${String(r.inputs.imageName)}@sha256:${"ab".repeat(32)}` }
+      : {},
+  );
   return registered.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
 }
 
