@@ -1,0 +1,424 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  policyFlags,
+  pulumi,
+  PulumiResult,
+  pulumiEnvironment,
+  pulumiOk,
+  ROOT,
+} from "../../scripts/pulumiCli";
+import { kubectl, kubectlOk } from "../integration/kubernetesFixtures";
+import { platformEndpoints } from "../integration/platform";
+import {
+  containerOf,
+  CONTROLLED_KINDS,
+  DECLARED_KINDS,
+  getObjects,
+  holdersOf,
+  KubeObject,
+  namespaceGone,
+  objectRef,
+  podsOf,
+  selectorProblems,
+  until,
+} from "./kubernetes/cluster";
+import { kubeStackSettings, StackSettings, writeStackFile } from "./kubernetes/stack";
+import { setSecret } from "./kubernetes/secrets";
+
+/**
+ * A kubernetes-enabled stack under the real engine, its workloads applied to the platform's real
+ * API server (etcd, kube-apiserver, kube-controller-manager; no kubelet, so pods stay Pending),
+ * Kafka on the platform's broker and the connectors on its Connect worker. Opt-in like
+ * test/integration/kubernetes.test.ts: skipped, with the reason printed, when the platform runs
+ * no API server. Run with
+ *   npm run toolchain -- --with-kube-server --with-kubernetes
+ *   TRACKING_PLATFORM_KUBERNETES=1 npx jest --selectProjects e2e --runInBand test/e2e/kubernetes.test.ts
+ */
+const e = platformEndpoints();
+const kube = e.kubernetes;
+const SKIPPED =
+  "skipped: the platform runs no Kubernetes API server (build it with `npm run toolchain -- " +
+  "--with-kube-server --with-kubernetes`, then run with TRACKING_PLATFORM_KUBERNETES=1)";
+if (!kube) process.stderr.write(`test/e2e/kubernetes.test.ts ${SKIPPED}\n`);
+const describeIfKube = kube ? describe : describe.skip;
+
+const STACK = "e2e-kubernetes";
+const ENV = "e2ek";
+const KUBECONFIG = kube?.kubeconfig ?? "";
+const BASIC_AUTH_PASSWORD = `basic-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+/** The cluster's own rule in the last-but-one step, invisible to the stack's config. */
+const CEILING = "e2ek-memory-ceiling";
+/** The receiver path of this run, the same in every config the test writes. */
+const RECEIVER_PATH = `/${ENV}-${Date.now().toString(36)}`;
+
+const REST = "tracking-rest-proxy";
+const CONNECT = "tracking-connect";
+
+/** What cp-kafka-connect's start script (`ub ensure`) requires before it starts the worker. */
+const CONNECT_REQUIRED_ENV = [
+  "CONNECT_BOOTSTRAP_SERVERS",
+  "CONNECT_GROUP_ID",
+  "CONNECT_CONFIG_STORAGE_TOPIC",
+  "CONNECT_OFFSET_STORAGE_TOPIC",
+  "CONNECT_STATUS_STORAGE_TOPIC",
+  "CONNECT_KEY_CONVERTER",
+  "CONNECT_VALUE_CONVERTER",
+  "CONNECT_REST_ADVERTISED_HOST_NAME",
+];
+
+let env: NodeJS.ProcessEnv;
+let backend: string;
+const printed: string[] = [];
+const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
+const withStack = (args: string[]) => [...args, "--stack", STACK];
+
+async function cli(args: string[]): Promise<PulumiResult> {
+  const result = await pulumi(env, withStack(args));
+  printed.push(text(result));
+  return result;
+}
+async function cliOk(args: string[]): Promise<PulumiResult> {
+  const result = await cli(args);
+  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${text(result)}`);
+  return result;
+}
+
+function settings(changes: (s: StackSettings) => void = () => undefined): void {
+  const s = kubeStackSettings(ENV, e, KUBECONFIG, RECEIVER_PATH);
+  changes(s);
+  writeStackFile(STACK, s);
+}
+
+const up = () => cliOk(["up", "--yes", "--skip-preview", ...policyFlags("local")]);
+const declared = () => getObjects(KUBECONFIG, DECLARED_KINDS, ENV);
+const everything = async () => [
+  ...(await declared()),
+  ...(await getObjects(KUBECONFIG, CONTROLLED_KINDS, ENV)),
+];
+
+/** Top-level input keys whose values differ between two states. */
+function changedInputs(before: Record<string, unknown> = {}, after: Record<string, unknown> = {}) {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
+/**
+ * The steps of `pulumi preview --json` that change something: name and the changed properties
+ * (detailed diff keys for resources; changed inputs for components, which have no detailed diff).
+ */
+async function plannedChanges(): Promise<string[]> {
+  const result = await cliOk(["preview", "--json"]);
+  const plan = JSON.parse(result.stdout) as {
+    steps: {
+      op: string;
+      urn: string;
+      detailedDiff?: Record<string, unknown>;
+      oldState?: { inputs?: Record<string, unknown> };
+      newState?: { inputs?: Record<string, unknown> };
+    }[];
+  };
+  return plan.steps
+    .filter((s) => s.op !== "same")
+    .map((s) => {
+      const detailed = Object.keys(s.detailedDiff ?? {});
+      const keys =
+        detailed.length > 0 ? detailed : changedInputs(s.oldState?.inputs, s.newState?.inputs);
+      return `${s.op} ${s.urn.split("::").pop()} ${keys.sort().join(" ")}`;
+    })
+    .sort();
+}
+
+describeIfKube(
+  `a kubernetes-enabled stack on the platform's API server${kube ? "" : ` (${SKIPPED})`}`,
+  () => {
+    beforeAll(async () => {
+      backend = mkdtempSync(join(tmpdir(), "tracking-e2e-kube-state-"));
+      env = await pulumiEnvironment({
+        backendDir: backend,
+        log: (line) => process.stderr.write(`[toolchain] ${line}\n`),
+      });
+      settings();
+      await pulumiOk(env, ["stack", "init", STACK]);
+      await setSecret(env, STACK, "connectBasicAuthPassword", BASIC_AUTH_PASSWORD);
+    });
+
+    afterAll(async () => {
+      await kubectl(KUBECONFIG, [
+        "delete",
+        "validatingadmissionpolicybinding,validatingadmissionpolicy",
+        CEILING,
+        "--ignore-not-found",
+      ]);
+      if (env) {
+        await pulumi(env, withStack(["destroy", "--yes"]));
+        await pulumi(env, withStack(["stack", "rm", "--yes", "--force"]));
+      }
+      await kubectl(KUBECONFIG, ["delete", "namespace", ENV, "--ignore-not-found", "--wait=false"]);
+      rmSync(join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
+      if (backend) rmSync(backend, { recursive: true, force: true });
+    });
+
+    it("previews with the policy pack (every policy mandatory, local relaxations)", async () => {
+      const result = await cliOk(["preview", ...policyFlags("local")]);
+      expect(text(result)).toMatch(/tracking-pipeline@v0\.1\.0/);
+      expect(text(result)).toMatch(/\+ 25 to create/);
+    });
+
+    it("creates every object it declares on the API server, read back by kubectl", async () => {
+      const result = await up();
+      expect(text(result)).toMatch(/\+ 25 created/);
+      const names = (await declared())
+        .filter((o) => o.kind !== "ConfigMap" || o.metadata.name !== "kube-root-ca.crt")
+        .map(objectRef)
+        .sort();
+      expect(names).toEqual(
+        [
+          `Deployment/${CONNECT}`,
+          `Deployment/${REST}`,
+          `HorizontalPodAutoscaler/${REST}`,
+          `Ingress/${REST}`,
+          `NetworkPolicy/${CONNECT}`,
+          `PodDisruptionBudget/${CONNECT}`,
+          `PodDisruptionBudget/${REST}`,
+          `Secret/${CONNECT}-rest-auth`,
+          `Service/${CONNECT}`,
+          `Service/${REST}`,
+        ].sort(),
+      );
+      const ns = JSON.parse(
+        await kubectlOk(KUBECONFIG, ["get", "namespace", ENV, "-o", "json"]),
+      ) as KubeObject;
+      expect(ns.metadata.labels).toMatchObject({ "app.kubernetes.io/managed-by": "pulumi" });
+    });
+
+    it("rolls both Deployments out to ReplicaSets whose pods stay Pending (controller manager)", async () => {
+      const items = await until(
+        everything,
+        (all) => all.filter((i) => i.kind === "Pod").length >= 4,
+      );
+      const pods = items.filter((i) => i.kind === "Pod");
+      for (const [deployment, replicas] of [
+        [REST, 2],
+        [CONNECT, 2],
+      ] as const) {
+        const owned = podsOf(deployment, items, pods);
+        expect({ deployment, pods: owned.length }).toEqual({ deployment, pods: replicas });
+        for (const p of owned) {
+          expect([p.status?.phase, p.spec?.nodeName]).toEqual(["Pending", undefined]);
+        }
+      }
+    });
+
+    it("selects with each Service, PDB and the NetworkPolicy exactly its Deployment's pods", async () => {
+      const items = await everything();
+      const pods = items.filter((i) => i.kind === "Pod");
+      expect(
+        selectorProblems(items, pods, {
+          [`Service/${REST}`]: REST,
+          [`Service/${CONNECT}`]: CONNECT,
+          [`PodDisruptionBudget/${REST}`]: REST,
+          [`PodDisruptionBudget/${CONNECT}`]: CONNECT,
+          [`NetworkPolicy/${CONNECT}`]: CONNECT,
+        }),
+      ).toEqual([]);
+    });
+
+    it("points the autoscaler at the REST proxy Deployment, and the Ingress at its Service", async () => {
+      const items = await declared();
+      const hpa = items.find((i) => i.kind === "HorizontalPodAutoscaler")!;
+      expect(hpa.spec?.scaleTargetRef).toEqual({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        name: REST,
+      });
+      const ingress = JSON.stringify(items.find((i) => i.kind === "Ingress"));
+      expect(ingress).toContain(`"service":{"name":"${REST}","port":{"name":"http"}}`);
+      const service = JSON.stringify(items.find((i) => objectRef(i) === `Service/${REST}`));
+      expect(service).toContain('"name":"http"');
+    });
+
+    it("gives the Connect pods every variable the image requires", async () => {
+      const container = containerOf(await declared(), CONNECT);
+      const names = (container.env ?? []).map((v) => v.name);
+      expect(CONNECT_REQUIRED_ENV.filter((n) => !names.includes(n))).toEqual([]);
+      const value = (n: string) => container.env?.find((v) => v.name === n)?.value;
+      expect(value("CONNECT_BOOTSTRAP_SERVERS")).toBe(e.kafkaBootstrap);
+      expect(value("CONNECT_GROUP_ID")).toBe(`${ENV}-tracking-connect`);
+    });
+
+    it("keeps the basic-auth password in its Secret only: not in another object, the state or the output", async () => {
+      const items = await everything();
+      expect(holdersOf(items, BASIC_AUTH_PASSWORD)).toEqual([`Secret/${CONNECT}-rest-auth`]);
+      const probe = containerOf(items, CONNECT).env?.find(
+        (v) => v.name === "CONNECT_PROBE_PASSWORD",
+      );
+      expect(probe?.valueFrom?.secretKeyRef?.name).toBe(`${CONNECT}-rest-auth`);
+      const exported = (await cliOk(["stack", "export"])).stdout;
+      expect(exported).not.toContain(BASIC_AUTH_PASSWORD);
+      for (const out of printed) expect(out).not.toContain(BASIC_AUTH_PASSWORD);
+    });
+
+    it("finds no change on a second preview", async () => {
+      await cliOk(["preview", "--expect-no-changes"]);
+    });
+
+    it("changes an image tag, replicas and a rate limit in place, with exactly those diffs", async () => {
+      settings((s) => {
+        s.connectImage = "confluentinc/cp-kafka-connect:7.9.2";
+        s.connectReplicas = 3;
+        s.restProxyRateLimitPermitsPerSecond = 80;
+      });
+      expect(await plannedChanges()).toEqual([
+        // The component's own inputs: it records the image it runs.
+        "update tracking-connect baseImage",
+        "update tracking-connect-deployment spec.replicas spec.template.spec.containers[0].image",
+        "update tracking-rest-proxy-deployment spec.template.spec.containers[0].env[5].value",
+        'update tracking-rest-proxy-ingress metadata.annotations["nginx.ingress.kubernetes.io/limit-rps"]',
+      ]);
+      const result = await up();
+      // The three objects, and the ConnectCluster component that records its image.
+      expect(text(result)).toMatch(/~ 4 updated/);
+      expect(text(result)).not.toMatch(/created|deleted|replaced/);
+      const items = await declared();
+      const connect = items.find((i) => objectRef(i) === `Deployment/${CONNECT}`)!;
+      expect([connect.spec?.replicas, containerOf(items, CONNECT).image]).toEqual([
+        3,
+        "confluentinc/cp-kafka-connect:7.9.2",
+      ]);
+      const rate = containerOf(items, REST).env?.find(
+        (v) => v.name === "KAFKA_REST_RATE_LIMIT_PERMITS_PER_SEC",
+      );
+      expect(rate?.value).toBe("80");
+      const ingress = items.find((i) => i.kind === "Ingress")!;
+      expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/limit-rps"]).toBe("80");
+    });
+
+    it("finds no change after refresh", async () => {
+      await cliOk(["refresh", "--yes"]);
+      await cliOk(["preview", "--expect-no-changes"]);
+    });
+
+    it("stops a memory request above its limit at preview, naming the setting", async () => {
+      settings((s) => {
+        s.connectImage = "confluentinc/cp-kafka-connect:7.9.2";
+        s.connectReplicas = 3;
+        s.restProxyRateLimitPermitsPerSecond = 80;
+        s.connectMemoryRequest = "2Gi";
+      });
+      const result = await cli(["preview", ...policyFlags("local")]);
+      expect(result.code).not.toBe(0);
+      expect(text(result)).toContain(
+        "tracking-pipeline:connectMemoryRequest: must not exceed `connectMemoryLimit` (1536Mi)",
+      );
+    });
+
+    it("surfaces what the API server rejects, naming the object and the field", async () => {
+      // The cluster's own admission rule (a platform team's ceiling): no config can know it.
+      await kubectlOk(KUBECONFIG, ["apply", "-f", "-"], JSON.stringify(memoryCeiling()));
+      try {
+        await until(
+          async () =>
+            (await kubectl(KUBECONFIG, ["get", "validatingadmissionpolicybinding", CEILING])).ok,
+          (ok) => ok,
+        );
+        // Admission policies take effect a moment after they are stored.
+        await new Promise((r) => setTimeout(r, 2000));
+        settings((s) => {
+          s.connectImage = "confluentinc/cp-kafka-connect:7.9.2";
+          s.connectReplicas = 3;
+          s.restProxyRateLimitPermitsPerSecond = 80;
+          s.connectMemoryLimit = "2Gi";
+        });
+        const result = await cli(["up", "--yes", "--skip-preview", ...policyFlags("local")]);
+        expect(result.code).not.toBe(0);
+        const output = text(result);
+        expect(output).toMatch(/tracking-connect-deployment/);
+        expect(output).toMatch(/deployments(\.apps)? "tracking-connect"/);
+        expect(output).toContain("spec.template.spec.containers[*].resources.limits.memory");
+        expect(output).toContain(`ValidatingAdmissionPolicy '${CEILING}'`);
+        // Nothing changed on the server.
+        expect(containerOf(await declared(), CONNECT).resources?.limits?.memory).toBe("1536Mi");
+      } finally {
+        await kubectlOk(KUBECONFIG, [
+          "delete",
+          "validatingadmissionpolicybinding,validatingadmissionpolicy",
+          CEILING,
+        ]);
+      }
+      settings((s) => {
+        s.connectImage = "confluentinc/cp-kafka-connect:7.9.2";
+        s.connectReplicas = 3;
+        s.restProxyRateLimitPermitsPerSecond = 80;
+      });
+      // The failed update left the rejected inputs in the state: one `up` with the config restored
+      // applies the Deployment as it is on the server (no create, delete or replace), then nothing.
+      const converged = await up();
+      expect(text(converged)).not.toMatch(/created|deleted|replaced/);
+      await cliOk(["preview", "--expect-no-changes"]);
+    });
+
+    it("destroys everything: the namespace and every object in it are gone", async () => {
+      await cliOk(["destroy", "--yes"]);
+      expect(
+        await until(
+          () => namespaceGone(KUBECONFIG, ENV),
+          (gone) => gone,
+        ),
+      ).toBe(true);
+      const left = await getObjects(KUBECONFIG, `${DECLARED_KINDS},${CONTROLLED_KINDS}`);
+      expect(left.filter((i) => i.metadata.namespace === ENV).map(objectRef)).toEqual([]);
+    });
+  },
+);
+
+/** A ValidatingAdmissionPolicy and its binding: at most 1536Mi of memory limit in ENV. */
+function memoryCeiling(): object {
+  return {
+    apiVersion: "v1",
+    kind: "List",
+    items: [
+      {
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicy",
+        metadata: { name: CEILING },
+        spec: {
+          failurePolicy: "Fail",
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: ["apps"],
+                apiVersions: ["v1"],
+                operations: ["CREATE", "UPDATE"],
+                resources: ["deployments"],
+              },
+            ],
+          },
+          validations: [
+            {
+              expression:
+                "object.spec.template.spec.containers.all(c, !has(c.resources.limits) || " +
+                "!('memory' in c.resources.limits) || " +
+                "quantity(c.resources.limits.memory).compareTo(quantity('1536Mi')) <= 0)",
+              message:
+                "spec.template.spec.containers[*].resources.limits.memory: this cluster admits at most 1536Mi per container",
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicyBinding",
+        metadata: { name: CEILING },
+        spec: {
+          policyName: CEILING,
+          validationActions: ["Deny"],
+          matchResources: {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ENV } },
+          },
+        },
+      },
+    ],
+  };
+}
