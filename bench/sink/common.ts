@@ -132,7 +132,7 @@ async function waitDelivered(
       if (requests.reduce((n, r) => n + eventsIn(r), 0) >= count) return requests;
     }
     if (Date.now() > deadline) throw new Error(`Not all ${count} events arrived at ${path}`);
-    await sleep(500);
+    await sleep(200);
   }
 }
 

@@ -157,6 +157,7 @@ export function matrixTable(cells: readonly Cell[]): string[] {
     "  so requests can hold fewer than batch.max.size). ms/req/task = tasks x time / requests (10-90%):",
     "  what one request cost a task, the receiver's delay included.",
     `cores used = CPU seconds of the platform's processes / wall seconds; the machine has ${cpus().length}`,
-    "  cores, shared with anything else running on it.",
+    "  cores, shared with anything else running on it. From the resume to seeing the last request",
+    "  (polled every 0.2 s); the receiver's share includes answering this benchmark's polls.",
   ];
 }
