@@ -83,10 +83,23 @@ export function isAlive(record: PidRecord): boolean {
   if (!existsSync(cmdline)) return true; // no procfs: trust the signal check
   try {
     const text = readFileSync(cmdline, "utf8");
-    if (text === "") return false; // a zombie waiting to be reaped
+    // Empty for a zombie waiting to be reaped, but also for a moment while the process execs its
+    // program (seen when etcd started): only the state in /proc/<pid>/stat tells the two apart.
+    if (text === "") return !isZombie(record.pid);
     return text.includes(record.marker);
   } catch {
     return false;
+  }
+}
+
+/** Whether a process is a zombie (state `Z` in `/proc/<pid>/stat`); gone counts as one. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // `pid (comm) state ...`: comm may hold spaces and parentheses, so read after the last `)`.
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return true;
   }
 }
 
