@@ -2,10 +2,10 @@ import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isKubeconfigText, kubeconfigPath, missingSecretProblem, requiredSecrets } from "../config";
-import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
+import type { StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
-import { HttpSinkAuth, HttpSinkConnector, HttpSinkSettings } from "./httpSinkConnector";
+import { HttpSinkConnector } from "./httpSinkConnector";
 import { KafkaAccess } from "./kafkaAccess";
 import { checkedPassword } from "./kafkaLogin";
 import { standardLabels } from "./labels";
@@ -14,13 +14,12 @@ import {
   isSecured,
   kafkaAccessArgsOf,
   kafkaSecurityOf,
-  ownPrincipalOf,
   restProxyPrincipalOf,
   kafkaLoginsOf,
-  SecretLookup,
   workerPrincipalOf,
 } from "./pipelineKafka";
 import { RestProxy } from "./restProxy";
+import { connectorNameOf, sinkSettingsOf } from "./sinkSettings";
 import { TopicSet, topicNaming } from "./topicSet";
 import { skipAwaitTransformation } from "./workload";
 
@@ -35,11 +34,6 @@ export interface TrackingPipelineArgs {
    * `kafkaRestProxyPassword`, `kafkaConnectPassword` and `connectBasicAuthPassword`.
    */
   readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
-}
-
-/** The connector name a destination gets on the Connect worker. */
-export function connectorNameOf(environment: string, destination: string): string {
-  return `${environment}-${destination}-http-sink`;
 }
 
 /**
@@ -328,103 +322,7 @@ export interface ConnectorStatusOutput {
 }
 
 export type { SecretLookup } from "./pipelineKafka";
-
-/**
- * The HTTP sink settings the stack generates for one destination: the single place where stack
- * configuration becomes connector settings (benchmarks use it too, to measure what ships).
- */
-export function sinkSettingsOf(
-  env: string,
-  s: Pick<StackConfig, "kafkaBootstrapServers" | "topicReplicationFactor"> &
-    Partial<
-      Pick<
-        StackConfig,
-        "kafkaTls" | "kafkaTlsCaCertificate" | "kafkaSaslMechanism" | "kafkaConnectUsername"
-      >
-    >,
-  d: DestinationConfig,
-  index: number,
-  secret: SecretLookup,
-): HttpSinkSettings {
-  const own = ownPrincipalOf(s, d, index, secret);
-  return {
-    connectorName: connectorNameOf(env, d.name),
-    connectorClass: d.connectorClass,
-    topics: d.topics.map((t) => topicNaming.tracking(env, t)),
-    url: d.url,
-    method: d.method,
-    tasksMax: d.tasksMax,
-    batching: d.batching,
-    retries: d.retries,
-    timeouts: d.timeouts,
-    behaviorOnError: d.behaviorOnError,
-    behaviorOnNullValues: d.behaviorOnNullValues,
-    auth: sinkAuth(d.auth, secret, index),
-    headers: { "Content-Type": "application/json", ...d.headers },
-    secretHeaders: Object.fromEntries(
-      Object.entries(d.secretHeaders).map(([header, key]) => [
-        header,
-        secret(key, `destinations[${index}].secretHeaders["${header}"]`),
-      ]),
-    ),
-    errors: {
-      tolerance: d.errors.tolerance,
-      deadLetterTopic: d.errors.deadLetterTopic ? topicNaming.deadLetter(env, d.name) : undefined,
-      contextHeaders: d.errors.contextHeaders,
-      retryTimeoutMs: d.errors.retryTimeoutMs,
-      retryDelayMaxMs: d.errors.retryDelayMaxMs,
-    },
-    reporter:
-      d.reporter.enabled && d.connectorClass !== "camel"
-        ? {
-            resultTopic: topicNaming.reporterResult(env, d.name),
-            errorTopic: topicNaming.reporterError(env, d.name),
-          }
-        : undefined,
-    kafkaBootstrapServers: s.kafkaBootstrapServers,
-    replicationFactor: s.topicReplicationFactor,
-    consumerOverrides: d.consumerOverrides,
-    maxPollRecords: d.rateLimit.maxPollRecords,
-    requestRate: {
-      requestsPerSecond: d.rateLimit.requestsPerSecond,
-      eventsPerSecond: d.rateLimit.eventsPerSecond,
-    },
-    ...(isSecured(s)
-      ? {
-          kafka: {
-            security: kafkaSecurityOf(s),
-            principal: own ?? workerPrincipalOf(s, secret),
-            ownPrincipal: own !== undefined,
-          },
-        }
-      : {}),
-  };
-}
-
-function sinkAuth(auth: DestinationAuth, secret: SecretLookup, index: number): HttpSinkAuth {
-  switch (auth.type) {
-    case "none":
-      return { type: "none" };
-    case "basic":
-      return {
-        type: "basic",
-        username: auth.username,
-        password: secret(auth.passwordSecret, `destinations[${index}].auth.passwordSecret`),
-      };
-    case "oauth2":
-      return {
-        type: "oauth2",
-        tokenUrl: auth.tokenUrl,
-        clientId: auth.clientId,
-        clientSecret: secret(
-          auth.clientSecretSecret,
-          `destinations[${index}].auth.clientSecretSecret`,
-        ),
-        scope: auth.scope,
-        clientAuthMode: auth.clientAuthMode,
-      };
-  }
-}
+export { connectorNameOf, sinkSettingsOf } from "./sinkSettings";
 
 /**
  * The kubernetes provider's `kubeconfig` from `kubernetesKubeconfig`: a path as given (relative

@@ -1,0 +1,117 @@
+import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
+import type { HttpSinkAuth, HttpSinkSettings } from "./httpSinkConnector";
+import {
+  isSecured,
+  kafkaSecurityOf,
+  ownPrincipalOf,
+  SecretLookup,
+  workerPrincipalOf,
+} from "./pipelineKafka";
+import { topicNaming } from "./topicSet";
+
+/**
+ * Stack configuration to connector settings, one destination at a time: the single place where
+ * a destination becomes an HTTP sink (the pipeline and the benchmarks use it).
+ */
+
+/** The connector name a destination gets on the Connect worker. */
+export function connectorNameOf(environment: string, destination: string): string {
+  return `${environment}-${destination}-http-sink`;
+}
+
+/**
+ * The HTTP sink settings the stack generates for one destination: the single place where stack
+ * configuration becomes connector settings (benchmarks use it too, to measure what ships).
+ */
+export function sinkSettingsOf(
+  env: string,
+  s: Pick<StackConfig, "kafkaBootstrapServers" | "topicReplicationFactor"> &
+    Partial<
+      Pick<
+        StackConfig,
+        "kafkaTls" | "kafkaTlsCaCertificate" | "kafkaSaslMechanism" | "kafkaConnectUsername"
+      >
+    >,
+  d: DestinationConfig,
+  index: number,
+  secret: SecretLookup,
+): HttpSinkSettings {
+  const own = ownPrincipalOf(s, d, index, secret);
+  return {
+    connectorName: connectorNameOf(env, d.name),
+    connectorClass: d.connectorClass,
+    topics: d.topics.map((t) => topicNaming.tracking(env, t)),
+    url: d.url,
+    method: d.method,
+    tasksMax: d.tasksMax,
+    batching: d.batching,
+    retries: d.retries,
+    timeouts: d.timeouts,
+    behaviorOnError: d.behaviorOnError,
+    behaviorOnNullValues: d.behaviorOnNullValues,
+    auth: sinkAuth(d.auth, secret, index),
+    headers: { "Content-Type": "application/json", ...d.headers },
+    secretHeaders: Object.fromEntries(
+      Object.entries(d.secretHeaders).map(([header, key]) => [
+        header,
+        secret(key, `destinations[${index}].secretHeaders["${header}"]`),
+      ]),
+    ),
+    errors: {
+      tolerance: d.errors.tolerance,
+      deadLetterTopic: d.errors.deadLetterTopic ? topicNaming.deadLetter(env, d.name) : undefined,
+      contextHeaders: d.errors.contextHeaders,
+      retryTimeoutMs: d.errors.retryTimeoutMs,
+      retryDelayMaxMs: d.errors.retryDelayMaxMs,
+    },
+    reporter:
+      d.reporter.enabled && d.connectorClass !== "camel"
+        ? {
+            resultTopic: topicNaming.reporterResult(env, d.name),
+            errorTopic: topicNaming.reporterError(env, d.name),
+          }
+        : undefined,
+    kafkaBootstrapServers: s.kafkaBootstrapServers,
+    replicationFactor: s.topicReplicationFactor,
+    consumerOverrides: d.consumerOverrides,
+    maxPollRecords: d.rateLimit.maxPollRecords,
+    requestRate: {
+      requestsPerSecond: d.rateLimit.requestsPerSecond,
+      eventsPerSecond: d.rateLimit.eventsPerSecond,
+    },
+    ...(isSecured(s)
+      ? {
+          kafka: {
+            security: kafkaSecurityOf(s),
+            principal: own ?? workerPrincipalOf(s, secret),
+            ownPrincipal: own !== undefined,
+          },
+        }
+      : {}),
+  };
+}
+
+function sinkAuth(auth: DestinationAuth, secret: SecretLookup, index: number): HttpSinkAuth {
+  switch (auth.type) {
+    case "none":
+      return { type: "none" };
+    case "basic":
+      return {
+        type: "basic",
+        username: auth.username,
+        password: secret(auth.passwordSecret, `destinations[${index}].auth.passwordSecret`),
+      };
+    case "oauth2":
+      return {
+        type: "oauth2",
+        tokenUrl: auth.tokenUrl,
+        clientId: auth.clientId,
+        clientSecret: secret(
+          auth.clientSecretSecret,
+          `destinations[${index}].auth.clientSecretSecret`,
+        ),
+        scope: auth.scope,
+        clientAuthMode: auth.clientAuthMode,
+      };
+  }
+}
