@@ -57,6 +57,8 @@ public final class HttpSinkConfig extends AbstractConfig {
   public static final String EVENT_RATE_LIMIT = "request.rate.limit.events.per.second";
   /** Set by the connector in each task's config: how many tasks share the rate limit. */
   public static final String TASK_COUNT = "tracking.http.sink.task.count";
+  /** Set by the connector in each task's config: the task's number, for its metric names. */
+  public static final String TASK_INDEX = "tracking.http.sink.task.index";
   // The framework key this connector reads (see deadLetterOnFailure).
   public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -194,6 +196,18 @@ public final class HttpSinkConfig extends AbstractConfig {
     } catch (NumberFormatException e) {
       return 1;
     }
+  }
+
+  /** The connector's name, as the worker passes it in every config ("unknown" in a bare test). */
+  public String connectorName() {
+    Object v = originals().get("name");
+    return v == null ? "unknown" : v.toString();
+  }
+
+  /** The task's number in its connector (0 when the connector did not say). */
+  public String taskIndex() {
+    Object v = originals().get(TASK_INDEX);
+    return v == null ? "0" : v.toString();
   }
 
   public HttpSinkConfig(Map<String, String> props) {

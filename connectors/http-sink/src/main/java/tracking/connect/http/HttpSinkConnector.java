@@ -40,6 +40,7 @@ public final class HttpSinkConnector extends SinkConnector {
     for (int i = 0; i < maxTasks; i++) {
       Map<String, String> task = new java.util.HashMap<>(props);
       task.put(HttpSinkConfig.TASK_COUNT, String.valueOf(maxTasks));
+      task.put(HttpSinkConfig.TASK_INDEX, String.valueOf(i));
       configs.add(task);
     }
     return configs;

@@ -78,16 +78,22 @@ public final class HttpSinkTask extends SinkTask {
     }
   }
 
-  /** The worker's plugin metrics (KIP-877); a worker before Kafka 4.1 has none. */
+  /**
+   * The worker's plugin metrics (KIP-877, Kafka 4.1+), else a JMX registry of our own under the
+   * same names: a worker before 4.1 has neither the method nor the PluginMetrics class.
+   */
   private void registerMetrics() {
     if (context == null) return;
+    MetricsTarget target = null;
     try {
-      org.apache.kafka.common.metrics.PluginMetrics plugin = context.pluginMetrics();
-      if (plugin != null) metrics.register(plugin);
-    } catch (NoSuchMethodError | AbstractMethodError | UnsupportedOperationException e) {
-      log.warn("This Connect worker offers no plugin metrics (Kafka 4.1+ does); the task's "
-          + "metrics are not published");
+      target = WorkerPluginMetrics.of(context);
+    } catch (NoSuchMethodError | NoClassDefFoundError | AbstractMethodError
+        | UnsupportedOperationException e) {
+      log.info("This Connect worker offers no plugin metrics (Kafka 4.1+ does); the task "
+          + "publishes its metrics in JMX itself");
     }
+    if (target == null) target = OwnJmxMetrics.forTask(config.connectorName(), config.taskIndex());
+    metrics.register(target);
   }
 
   /** This task's counters (for tests). */

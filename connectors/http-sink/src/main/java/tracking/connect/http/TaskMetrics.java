@@ -7,13 +7,13 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Measurable;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task's counters, registered with the worker through `SinkTaskContext.pluginMetrics()`
- * (KIP-877, Kafka 4.1+), so they reach every metrics reporter the worker has: in JMX as
+ * One task's counters, published through a {@link MetricsTarget}: the worker's plugin metrics
+ * (KIP-877, Kafka 4.1+), so they reach every metrics reporter the worker has, or on an older
+ * worker a JMX registry of the connector's own. Either way they are in JMX as
  * `kafka.connect:type=plugins,connector=<name>,task=<id>`, one attribute per metric below.
  * Counters count from the task's start; a restarted task starts again at zero.
  */
@@ -56,7 +56,7 @@ final class TaskMetrics implements AutoCloseable {
 
   private final Map<String, AtomicLong> values = new LinkedHashMap<>();
   private final Set<MetricName> registered = new LinkedHashSet<>();
-  private PluginMetrics plugin;
+  private MetricsTarget plugin;
   private boolean warned;
 
   TaskMetrics() {
@@ -71,7 +71,7 @@ final class TaskMetrics implements AutoCloseable {
    * {@link #ensureRegistered()}, once the earlier instance has let go of them; until then the
    * worker shows the earlier instance's counts.
    */
-  void register(PluginMetrics metrics) {
+  void register(MetricsTarget metrics) {
     plugin = metrics;
     ensureRegistered();
   }
@@ -80,7 +80,7 @@ final class TaskMetrics implements AutoCloseable {
   void ensureRegistered() {
     if (plugin == null || registered.size() == DESCRIPTIONS.length) return;
     for (String[] d : DESCRIPTIONS) {
-      MetricName name = plugin.metricName(d[0], d[1], new LinkedHashMap<>());
+      MetricName name = plugin.metricName(d[0], d[1]);
       if (registered.contains(name)) continue;
       AtomicLong v = values.get(d[0]);
       try {
@@ -102,6 +102,7 @@ final class TaskMetrics implements AutoCloseable {
   /** Removes what this instance added (the worker also drops a stopped task's plugin metrics). */
   @Override
   public void close() {
+    if (plugin == null) return;
     for (MetricName name : registered) {
       try {
         plugin.removeMetric(name);
@@ -110,6 +111,7 @@ final class TaskMetrics implements AutoCloseable {
       }
     }
     registered.clear();
+    plugin.close();
     plugin = null;
   }
 
