@@ -24,13 +24,25 @@ export const TOOLCHAIN_ENTRY = join(ROOT, "scripts", "toolchain", "index.ts");
  * Builds the toolchain when missing (cold: about 5 minutes on an idle machine; then a second) and returns the
  * environment the CLI needs: its PATH and PULUMI_HOME, a file backend (`backendDir`, default
  * the local stack's, `localBackendDir()`), no update checks and no plugin downloads.
+ * `withKubernetes` also builds the kubernetes plugin when missing (about 20 minutes cold), for
+ * stacks that apply or render Kubernetes objects.
  */
 export async function pulumiEnvironment(
-  options: { backendDir?: string; passphrase?: string; log?: (line: string) => void } = {},
+  options: {
+    backendDir?: string;
+    passphrase?: string;
+    log?: (line: string) => void;
+    withKubernetes?: boolean;
+  } = {},
 ): Promise<NodeJS.ProcessEnv> {
   const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  const args = [
+    TOOLCHAIN_ENTRY,
+    "--print-env",
+    ...(options.withKubernetes ? ["--with-kubernetes"] : []),
+  ];
   // The toolchain prints its progress on stderr; pass it through so a cold build is not silent.
-  const child = spawn(tsx, [TOOLCHAIN_ENTRY, "--print-env"], {
+  const child = spawn(tsx, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

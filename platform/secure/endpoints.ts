@@ -34,6 +34,8 @@ export function secureProfileOptions(env: NodeJS.ProcessEnv = process.env): Plat
     secure: true,
     home: env[SECURE_HOME_ENV] ?? join(homedir(), ".cache", "tracking-pipeline", SECURE_HOME_DIR),
     ports: SECURE_DEFAULT_PORTS,
+    // The Kubernetes parts run once, in the plain profile (TRACKING_PLATFORM_KUBERNETES is its).
+    kubernetes: false,
   };
 }
 

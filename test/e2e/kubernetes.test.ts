@@ -138,6 +138,7 @@ describeIfKube(
       env = await pulumiEnvironment({
         backendDir: backend,
         log: (line) => process.stderr.write(`[toolchain] ${line}\n`),
+        withKubernetes: true,
       });
       settings();
       await pulumiOk(env, ["stack", "init", STACK]);

@@ -90,6 +90,7 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
     env = await pulumiEnvironment({
       backendDir: backend,
       log: (line) => process.stderr.write(`[toolchain] ${line}\n`),
+      withKubernetes: true,
     });
     const s = kubeStackSettings(ENV, e!, KUBECONFIG, `/${ENV}-${Date.now().toString(36)}`);
     delete s.connectBasicAuthUsername;
