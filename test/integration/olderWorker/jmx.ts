@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { join, resolve } from "node:path";
+
+/**
+ * Reads MBeans of a running JVM as trackingSinkMetrics.test.ts does: test support's
+ * ReadMetrics attaches to the JVM by pid (the JDK attach API, no JMX port or flag) and prints
+ * the MBeans that match an ObjectName pattern, one JSON object per line.
+ */
+const READ_METRICS = resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "connectors",
+  "http-sink",
+  "src",
+  "test-support",
+  "ReadMetrics.java",
+);
+
+export interface MBean {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, number | string | null>>;
+}
+
+export function readMBeans(pid: number, pattern: string): Promise<MBean[]> {
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
+  const args = ["-Xmx64m", "-XX:TieredStopAtLevel=1", READ_METRICS, String(pid), pattern];
+  return new Promise((done, fail) => {
+    execFile(java, args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) {
+        fail(
+          new Error(`Reading MBeans ${pattern} of pid ${pid} failed: ${err.message}\n${stderr}`),
+        );
+        return;
+      }
+      done(
+        stdout
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line) as MBean),
+      );
+    });
+  });
+}
+
+/** The MBean a task's metrics are published under, on a 4.1+ worker and by our fallback alike. */
+export const taskMBean = (connector: string, task = 0) =>
+  `kafka.connect:type=plugins,connector=${connector},task=${task}`;
