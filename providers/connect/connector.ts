@@ -26,6 +26,13 @@ export interface ConnectorArgs {
   readonly config: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secret connector config; stays a Pulumi secret and is tracked by hash. Defaults to none. */
   readonly secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Secret values the worker reads through config provider references in `config` (for example
+   * `${dir:/etc/tracking/connector-secrets:<file>}`), never sent to it: tracked by keyed hash, a
+   * change restarts the connector and its tasks so that they read the new value. Declare the
+   * resource that writes them as a dependency. Defaults to none.
+   */
+  readonly externalSecrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Declared state. Defaults to `RUNNING`. */
   readonly state?: pulumi.Input<DesiredState>;
   /** What to do about failed tasks. Defaults to `on-failure` with 10 restarts. */
@@ -55,8 +62,12 @@ export class Connector extends pulumi.dynamic.Resource {
   declare public readonly config: pulumi.Output<Record<string, string>>;
   /** Secret. */
   declare public readonly secretConfig: pulumi.Output<Record<string, string>>;
-  /** Secret: hashes of the secret config values. */
+  /** Secret: keyed hashes of the secret config values. */
   declare public readonly secretHashes: pulumi.Output<Record<string, string>>;
+  /** Secret: keyed hashes of the external secret values. */
+  declare public readonly externalSecretHashes: pulumi.Output<Record<string, string>>;
+  /** Secret: the random HMAC key of this connector's hashes. */
+  declare public readonly hashKey: pulumi.Output<string>;
   /** Secret: the password, client key and headers of the Connect endpoint. */
   declare public readonly connectSecrets: pulumi.Output<Record<string, string>>;
   declare public readonly state: pulumi.Output<DesiredState>;
@@ -108,12 +119,15 @@ export class Connector extends pulumi.dynamic.Resource {
         name: args.name,
         config: args.config,
         secretConfig: pulumi.secret(args.secretConfig ?? {}),
+        externalSecrets: pulumi.secret(args.externalSecrets ?? {}),
         state: args.state ?? DEFAULT_STATE,
         restartPolicy: args.restartPolicy ?? DEFAULT_RESTART_POLICY,
         waitTimeoutSeconds: args.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
         providerVersion: PROVIDER_VERSION,
         offsetsFrom: args.offsetsFrom,
         secretHashes: undefined,
+        externalSecretHashes: undefined,
+        hashKey: undefined,
         connectorState: undefined,
         taskStates: undefined,
         restarts: undefined,
@@ -122,7 +136,14 @@ export class Connector extends pulumi.dynamic.Resource {
         kafkaClusterId: undefined,
       },
       pulumi.mergeOptions(opts, {
-        additionalSecretOutputs: ["secretConfig", "secretHashes", "connectSecrets"],
+        additionalSecretOutputs: [
+          "secretConfig",
+          "externalSecrets",
+          "secretHashes",
+          "externalSecretHashes",
+          "hashKey",
+          "connectSecrets",
+        ],
       }),
       CONNECTOR_MODULE,
       CONNECTOR_TYPE,

@@ -2,6 +2,7 @@ import { connectClient, ConnectorStatus } from "./client";
 import { createOrAdopt } from "./adopt";
 import { createFromOffsetsOf } from "./rename";
 import { NO_RESTARTS, RestartBook } from "./restart";
+import { newHashKey } from "../keyedHash";
 import { hashSecrets } from "./secrets";
 import { settle } from "./settle";
 import { describeStatus } from "./status";
@@ -14,11 +15,14 @@ export function outputsOf(
   book: RestartBook,
   offsetsCopiedFrom: string,
   kafkaClusterId: string,
+  hashKey: string,
 ): ConnectorOutputs {
-  const { secretConfig, ...rest } = inputs;
+  const { secretConfig, externalSecrets, ...rest } = inputs;
   return {
     ...rest,
-    secretHashes: hashSecrets(inputs.name, secretConfig ?? {}),
+    hashKey,
+    secretHashes: hashSecrets(inputs.name, secretConfig ?? {}, hashKey),
+    externalSecretHashes: hashSecrets(inputs.name, externalSecrets ?? {}, hashKey),
     ...describeStatus(status),
     restarts: book.restarts,
     lastRestartAt: book.lastRestartAt,
@@ -40,5 +44,5 @@ export async function createConnector(inputs: ConnectorInputs): Promise<Connecto
       ? await createFromOffsetsOf(client, inputs, from, info)
       : (await createOrAdopt(client, inputs, info), "");
   const { status, book } = await settle(client, inputs, "create", NO_RESTARTS);
-  return outputsOf(inputs, status, book, copied, info.kafka_cluster_id);
+  return outputsOf(inputs, status, book, copied, info.kafka_cluster_id, newHashKey());
 }

@@ -23,13 +23,27 @@ export function stableJson(value: unknown): string {
  * Update sends `PUT .../config` only then, because a PUT restarts the connector's tasks.
  */
 export function configChanged(
-  olds: Pick<ConnectorOutputs, "config" | "secretHashes">,
+  olds: Pick<ConnectorOutputs, "config" | "secretHashes" | "hashKey">,
   news: Pick<ConnectorInputs, "name" | "config" | "secretConfig">,
 ): boolean {
   return (
     stableJson(olds.config) !== stableJson(news.config) ||
     stableJson(olds.secretHashes ?? {}) !==
-      stableJson(hashSecrets(news.name, news.secretConfig ?? {}))
+      stableJson(hashSecrets(news.name, news.secretConfig ?? {}, olds.hashKey))
+  );
+}
+
+/**
+ * True when a value the worker reads through a config provider reference changed (a rotation):
+ * the config may be the same, but the connector and its tasks must restart to read it again.
+ */
+export function externalSecretsChanged(
+  olds: Pick<ConnectorOutputs, "externalSecretHashes" | "hashKey">,
+  news: Pick<ConnectorInputs, "name" | "externalSecrets">,
+): boolean {
+  return (
+    stableJson(olds.externalSecretHashes ?? {}) !==
+    stableJson(hashSecrets(news.name, news.externalSecrets ?? {}, olds.hashKey))
   );
 }
 
@@ -46,6 +60,7 @@ export function diffConnector(
   const changed =
     replaces.length > 0 ||
     configChanged(olds, news) ||
+    externalSecretsChanged(olds, news) ||
     olds.state !== news.state ||
     stableJson(olds.restartPolicy) !== stableJson(news.restartPolicy) ||
     olds.waitTimeoutSeconds !== news.waitTimeoutSeconds ||

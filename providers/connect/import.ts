@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { newHashKey } from "../keyedHash";
 import { connectClient, ConnectClient } from "./client";
 import { DEFAULT_RESTART_POLICY } from "./restart";
 import { hashSecrets, isCredentialKey, safely, secretValues } from "./secrets";
@@ -110,6 +111,7 @@ export async function importConnector(
     const status = await client.getStatus(id);
     const liveState = declarableState(status);
     const { config, secrets } = splitImported(live, await passwordKeysOf(client, live));
+    const hashKey = newHashKey();
     const inputs: Omit<ConnectorInputs, "secretConfig"> = {
       connect: endpoint.connect,
       connectSecrets: endpoint.connectSecrets,
@@ -123,7 +125,8 @@ export async function importConnector(
     const outputs: ConnectorOutputs = {
       ...inputs,
       state: liveState ?? inputs.state,
-      secretHashes: hashSecrets(id, secrets),
+      hashKey,
+      secretHashes: hashSecrets(id, secrets, hashKey),
       ...describeStatus(status),
       restarts: 0,
       lastRestartAt: "",

@@ -33,7 +33,7 @@ export async function refreshConnector(
   for (const [key, hash] of Object.entries(olds.secretHashes ?? {})) {
     const value = live[key];
     if (value === undefined) continue;
-    secretHashes[key] = isMasked(value) ? hash : hashSecret(id, key, value);
+    secretHashes[key] = isMasked(value) ? hash : hashSecret(id, key, value, olds.hashKey);
   }
 
   // Refresh applies the restart policy: a failed connector or task is restarted when the

@@ -1,20 +1,26 @@
+import { keyedHash } from "../keyedHash";
 import type { ConnectorInputs } from "./types";
 
 /*
- * Secrets never reach state, logs or messages in clear: they are stored as salted hashes,
- * recognised by name when a connector is read from the worker, and replaced in every message.
+ * Secrets never reach state, logs or messages in clear: they are stored as keyed hashes (HMAC
+ * under the resource's own random `hashKey`, itself a secret output), recognised by name when a
+ * connector is read from the worker, and replaced in every message. State written before keys
+ * existed holds unkeyed SHA-256 hashes: `hashKey` undefined compares with those.
  */
 
-export function hashSecret(name: string, key: string, value: string): string {
-  // Required here, not at the top, so that the serialized provider stays self-contained.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const crypto = require("crypto") as typeof import("crypto");
-  return crypto.createHash("sha256").update(`${name}\u0000${key}\u0000${value}`).digest("hex");
+export function hashSecret(name: string, key: string, value: string, hashKey?: string): string {
+  return keyedHash(hashKey, [name, key, value]);
 }
 
-export function hashSecrets(name: string, secrets: Record<string, string>): Record<string, string> {
+export function hashSecrets(
+  name: string,
+  secrets: Record<string, string>,
+  hashKey?: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(secrets).sort()) out[key] = hashSecret(name, key, secrets[key]);
+  for (const key of Object.keys(secrets).sort()) {
+    out[key] = hashSecret(name, key, secrets[key], hashKey);
+  }
   return out;
 }
 
@@ -59,6 +65,7 @@ export function secretValues(inputs: Partial<ConnectorInputs>): string[] {
   const endpoint = inputs.connectSecrets ?? {};
   return [
     ...Object.values(inputs.secretConfig ?? {}),
+    ...Object.values(inputs.externalSecrets ?? {}),
     endpoint.password,
     endpoint.keyPem,
     ...Object.values(endpoint.headers ?? {}),

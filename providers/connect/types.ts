@@ -8,7 +8,7 @@ import type { RestartPolicy } from "./restart";
  */
 
 /** Bumped whenever the provider's behaviour changes, so that the change rolls out as an update. */
-export const PROVIDER_VERSION = "3";
+export const PROVIDER_VERSION = "4";
 
 /** The states a connector can be declared in, as the worker spells them; check accepts these. */
 export const DESIRED_STATES = ["RUNNING", "PAUSED", "STOPPED"] as const;
@@ -44,6 +44,12 @@ export interface ConnectorInputs {
   readonly config: Record<string, string>;
   /** Secret connector config (passwords, tokens); never read back, tracked by hash. */
   readonly secretConfig: Record<string, string>;
+  /**
+   * Secret values the worker reads itself through config provider references in `config`
+   * (`${dir:<folder>:<file>}`): never sent, tracked by keyed hash. A change restarts the
+   * connector and its tasks, so that they resolve the references again and use the new value.
+   */
+  readonly externalSecrets?: Record<string, string>;
   readonly state: DesiredState;
   readonly restartPolicy: RestartPolicy;
   /** How long create and update wait for the worker and the declared state, in seconds. */
@@ -57,9 +63,19 @@ export interface ConnectorInputs {
 }
 
 /** What the provider stores: the inputs without secret values, plus what the worker reports. */
-export interface ConnectorOutputs extends Omit<ConnectorInputs, "secretConfig"> {
-  /** Salted SHA-256 per secret key, so a changed secret is an update and a masked read is not. */
+export interface ConnectorOutputs extends Omit<
+  ConnectorInputs,
+  "secretConfig" | "externalSecrets"
+> {
+  /** Keyed hash per secret key, so a changed secret is an update and a masked read is not. */
   readonly secretHashes: Record<string, string>;
+  /** Keyed hash per external secret (see `externalSecrets`); a change is a rotation. */
+  readonly externalSecretHashes?: Record<string, string>;
+  /**
+   * The random HMAC key of this resource's hashes (secret output), made at create, import or
+   * the first update of state written without one; absent in such state.
+   */
+  readonly hashKey?: string;
   readonly connectorState: string;
   readonly taskStates: string[];
   /** Restarts in a row under the restart policy; reset once the connector ran for the backoff. */

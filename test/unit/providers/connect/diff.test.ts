@@ -1,4 +1,11 @@
-import { configChanged, diffConnector, stableJson } from "../../../../providers/connect/diff";
+import {
+  configChanged,
+  diffConnector,
+  externalSecretsChanged,
+  stableJson,
+} from "../../../../providers/connect/diff";
+import { newHashKey } from "../../../../providers/keyedHash";
+import { hashSecrets } from "../../../../providers/connect/secrets";
 import { connectorProvider } from "../../../../providers/connect/provider";
 import type { ConnectorInputs, ConnectorOutputs } from "../../../../providers/connect/types";
 import { inputs, stored } from "./fixtures";
@@ -31,6 +38,29 @@ describe("diff", () => {
   it("updates in place when only a secret changes", async () => {
     const news = { ...inputs, secretConfig: { "connection.password": "rotated" } };
     expect(await diff(stored(inputs), news)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("updates in place when only an external secret (read through a reference) rotates", async () => {
+    const withExternal = { ...inputs, externalSecrets: { "c.connection.password": "old" } };
+    const olds = stored(withExternal);
+    expect(await diff(olds, withExternal)).toMatchObject({ changes: false });
+    const rotated = { ...withExternal, externalSecrets: { "c.connection.password": "new" } };
+    expect(externalSecretsChanged(olds, rotated)).toBe(true);
+    expect(configChanged(olds, rotated)).toBe(false);
+    expect(await diff(olds, rotated)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("compares under the stored key: the same value under another key is a change", () => {
+    const key = newHashKey();
+    const olds = {
+      ...stored(inputs),
+      hashKey: key,
+      secretHashes: hashSecrets(inputs.name, inputs.secretConfig, key),
+    };
+    expect(configChanged(olds, inputs)).toBe(false);
+    expect(configChanged({ ...olds, hashKey: newHashKey() }, inputs)).toBe(true);
+    // State written before keys existed: unkeyed hashes, compared without a key.
+    expect(configChanged(stored(inputs), inputs)).toBe(false);
   });
 
   it("ignores offsetsFrom, which matters only when a connector is created", async () => {

@@ -22,10 +22,11 @@ export const inputs: ConnectorInputs = {
 
 /** The outputs a create of `from` stores. */
 export function stored(from: ConnectorInputs): ConnectorOutputs {
-  const { secretConfig, ...rest } = from;
+  const { secretConfig, externalSecrets, ...rest } = from;
   return {
     ...rest,
     secretHashes: hashSecrets(from.name, secretConfig),
+    externalSecretHashes: hashSecrets(from.name, externalSecrets ?? {}),
     connectorState: "RUNNING",
     taskStates: ["0:RUNNING"],
     restarts: 0,

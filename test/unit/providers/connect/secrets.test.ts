@@ -16,6 +16,15 @@ describe("secrets: hashes", () => {
     expect(JSON.stringify(a)).not.toContain('"v"');
   });
 
+  it("keys the hashes: without the resource's key, a value cannot be tried against them", () => {
+    const key = "00".repeat(32);
+    const keyed = hashSecrets("c1", { k: "v" }, key);
+    expect(keyed.k).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyed.k).not.toBe(hashSecrets("c1", { k: "v" }).k);
+    expect(keyed.k).not.toBe(hashSecrets("c1", { k: "v" }, "11".repeat(32)).k);
+    expect(hashSecrets("c1", { k: "v" }, key).k).toBe(keyed.k);
+  });
+
   it("recognises masked values", () => {
     expect(isMasked("[hidden]")).toBe(true);
     expect(isMasked("********")).toBe(true);
