@@ -27,7 +27,7 @@ export interface OlderWorker {
   readonly internalTopics: readonly string[];
   /** The whole log so far. */
   log(): string;
-  /** Its last `lines` lines, to print on failure. */
+  /** Its last `lines` lines but the config dumps, to print on failure. */
   logTail(lines?: number): string;
   /** SIGTERM to the recorded pid, SIGKILL after 30 s; resolves once it has exited. */
   stop(): Promise<void>;
@@ -163,7 +163,14 @@ export async function startOlderWorker(o: OlderWorkerOptions): Promise<OlderWork
   writeFileSync(join(dir, "worker.pid"), `${pid}\n`);
 
   const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
-  const logTail = (lines = 80) => log().trimEnd().split("\n").slice(-lines).join("\n");
+  // Without the clients' config dumps (one tab-indented line per setting), which bury the rest.
+  const logTail = (lines = 80) =>
+    log()
+      .trimEnd()
+      .split("\n")
+      .filter((line) => !line.startsWith("\t"))
+      .slice(-lines)
+      .join("\n");
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(pid, "SIGTERM");
