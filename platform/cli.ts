@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { connectSecretsDirectory } from "./connectSecrets";
 import { fetchInfo } from "./fetch";
 import {
   COMPONENTS,
@@ -173,8 +174,11 @@ program
       say(`${s.name.padEnd(width)} ${state.padEnd(22)} ${s.endpoint}`);
     }
     const info = fetchInfo(settings);
-    say(`\nstate: ${settings.home}`);
-    say(`jars:  ${info ? `${settings.cacheRoot}/${info.key}` : "not fetched yet"}`);
+    say(`\nstate:   ${settings.home}`);
+    say(
+      `secrets: ${connectSecretsDirectory(settings)} (Connect reads \${dir:<this folder>:<file>})`,
+    );
+    say(`jars:    ${info ? `${settings.cacheRoot}/${info.key}` : "not fetched yet"}`);
   });
 
 program

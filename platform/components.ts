@@ -1,8 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Component, HOST, stateFiles } from "./component";
+import {
+  configProviderProperties,
+  connectSecretsDirectory,
+  ensureConnectSecretsDirectory,
+} from "./connectSecrets";
 import { PlatformJars } from "./fetch";
 import { javaCommand, javaComponent } from "./java";
 import { httpGet, kafkaApiVersionsOk } from "./probes";
@@ -144,56 +149,78 @@ export const CONNECT_TOPICS = {
   status: "_tracking-connect-status",
 };
 
+/** The worker's properties file, rewritten before each start: what the running worker read. */
+export function connectConfigFile(settings: PlatformSettings): string {
+  return join(settings.home, "connect", "worker.properties");
+}
+
+/** Everything the worker reads from `worker.properties`. */
+export function connectWorkerConfig(
+  settings: PlatformSettings,
+  jars: PlatformJars,
+): Record<string, string | number> {
+  const port = settings.ports.connect;
+  const url = `http://${HOST}:${port}`;
+  return {
+    "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
+    "group.id": CONNECT_GROUP_ID,
+    "config.storage.topic": CONNECT_TOPICS.config,
+    "offset.storage.topic": CONNECT_TOPICS.offsets,
+    "status.storage.topic": CONNECT_TOPICS.status,
+    "config.storage.replication.factor": 1,
+    "offset.storage.replication.factor": 1,
+    "offset.storage.partitions": 5,
+    "status.storage.replication.factor": 1,
+    "status.storage.partitions": 1,
+    // The REST proxy writes JSON text; StringConverter hands that text to the sink untouched,
+    // so the receiver gets byte for byte what the producer posted.
+    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+    "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+    listeners: url,
+    "rest.advertised.host.name": HOST,
+    "rest.advertised.port": port,
+    "plugin.path": jars.pluginPath,
+    // Every plugin here ships ServiceLoader manifests (Kafka's own since 3.6, ours too), so
+    // the slow reflective scan of each jar can be skipped.
+    "plugin.discovery": "service_load",
+    "connector.client.config.override.policy": "All",
+    // Commit sink offsets every second so tests see progress quickly.
+    "offset.flush.interval.ms": 1000,
+    // One worker: after a restart it must get its connectors back at once, not after the
+    // 5-minute grace period meant for a departed peer to return.
+    "scheduled.rebalance.max.delay.ms": 0,
+    // Connector secrets are references (`${dir:<folder>:<file>}`) resolved from files in the
+    // platform's secrets folder, and from no other folder.
+    ...configProviderProperties(connectSecretsDirectory(settings)),
+    // Secured profile: the worker and its tasks' clients as `connect`; a connector may still
+    // override them with its own principal (policy All, above).
+    ...(settings.secure
+      ? workerSecurity(
+          readCredentials(credentialsFile(settings.home)),
+          tlsFiles(settings.home).caCert,
+        )
+      : {}),
+  };
+}
+
 export function connectComponent(settings: PlatformSettings, jars: PlatformJars): Component {
   const port = settings.ports.connect;
   const url = `http://${HOST}:${port}`;
+  const configFile = connectConfigFile(settings);
   return javaComponent(settings, {
     name: "connect",
     port,
     endpoint: url,
     readyTimeoutMs: 120_000,
-    dir: join(settings.home, "connect"),
-    configFileName: "worker.properties",
+    dir: dirname(configFile),
+    configFileName: basename(configFile),
     classpath: `${jars.kafkaLibs}/*`,
     mainClass: "org.apache.kafka.connect.cli.ConnectDistributed",
     heap: "768m",
-    config: () => ({
-      "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
-      "group.id": CONNECT_GROUP_ID,
-      "config.storage.topic": CONNECT_TOPICS.config,
-      "offset.storage.topic": CONNECT_TOPICS.offsets,
-      "status.storage.topic": CONNECT_TOPICS.status,
-      "config.storage.replication.factor": 1,
-      "offset.storage.replication.factor": 1,
-      "offset.storage.partitions": 5,
-      "status.storage.replication.factor": 1,
-      "status.storage.partitions": 1,
-      // The REST proxy writes JSON text; StringConverter hands that text to the sink untouched,
-      // so the receiver gets byte for byte what the producer posted.
-      "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-      "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-      listeners: url,
-      "rest.advertised.host.name": HOST,
-      "rest.advertised.port": port,
-      "plugin.path": jars.pluginPath,
-      // Every plugin here ships ServiceLoader manifests (Kafka's own since 3.6, ours too), so
-      // the slow reflective scan of each jar can be skipped.
-      "plugin.discovery": "service_load",
-      "connector.client.config.override.policy": "All",
-      // Commit sink offsets every second so tests see progress quickly.
-      "offset.flush.interval.ms": 1000,
-      // One worker: after a restart it must get its connectors back at once, not after the
-      // 5-minute grace period meant for a departed peer to return.
-      "scheduled.rebalance.max.delay.ms": 0,
-      // Secured profile: the worker and its tasks' clients as `connect`; a connector may still
-      // override them with its own principal (policy All, above).
-      ...(settings.secure
-        ? workerSecurity(
-            readCredentials(credentialsFile(settings.home)),
-            tlsFiles(settings.home).caCert,
-          )
-        : {}),
-    }),
+    config: () => connectWorkerConfig(settings, jars),
+    afterPrepare() {
+      ensureConnectSecretsDirectory(settings);
+    },
     async ready() {
       const health = await httpGet(`${url}/health`);
       if (health?.status !== 200) return false;

@@ -10,12 +10,16 @@ import {
   HTTP_SINK_CONNECTOR_CLASS,
   brokerComponent,
   connectComponent,
+  connectConfigFile,
+  connectWorkerConfig,
   readClusterId,
   receiverComponent,
   restProxyComponent,
   stateFiles,
 } from "./components";
 import { KUBERNETES_COMPONENTS } from "./component";
+import { connectSecretsDirectory, ensureConnectSecretsDirectory } from "./connectSecrets";
+import { workerConfigChanges } from "./workerReuse";
 import { PlatformJars, ensureFetched } from "./fetch";
 import {
   KubernetesEndpoints,
@@ -60,6 +64,12 @@ export interface PlatformEndpoints {
   /** `connector.class` of the HTTP sink installed in Connect. */
   readonly httpSinkConnectorClass: string;
   readonly kafkaVersion: string;
+  /**
+   * The worker's secrets folder (mode 0700, one file per secret, each 0600): a connector config
+   * refers to a file as `${dir:<this folder>:<file>}` and the worker reads it when it starts the
+   * connector's tasks. References to any other folder are refused.
+   */
+  readonly connectSecretsDirectory: string;
   /** The local API server, when the Kubernetes parts are on. */
   readonly kubernetes?: KubernetesEndpoints;
   /** How clients reach the secured profile's broker (absent on the plain one). */
@@ -139,6 +149,7 @@ function endpoints(options: PlatformOptions): PlatformEndpoints {
     clusterId: readClusterId(settings) ?? "",
     httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
     kafkaVersion: kafkaVersion(),
+    connectSecretsDirectory: connectSecretsDirectory(settings),
     ...(settings.kubernetes ? { kubernetes: kubernetesEndpoints(settings) } : {}),
     ...(settings.secure
       ? {
@@ -165,19 +176,30 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
 
 /**
  * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
- * when it exits or is not ready in time.
+ * when it exits or is not ready in time. `changes`, when given, lists what differs between the
+ * running process's config and this build's: a running process with changes is restarted.
  */
 async function startComponent(
   options: PlatformOptions,
   component: Component,
   log: (line: string) => void,
   onSpawn: () => void,
+  changes?: () => string[],
 ): Promise<"started" | "reused"> {
   const settings = resolveSettings(options);
   const files = stateFiles(settings, component.name);
-  const existing = readPid(files.pidFile);
+  let existing = readPid(files.pidFile);
   let pid: number;
   let outcome: "started" | "reused";
+  const changed = existing && isAlive(existing) ? (changes?.() ?? []) : [];
+  if (changed.length > 0) {
+    log(
+      `${component.name} (pid ${existing?.pid}) runs with an older config (differs in ` +
+        `${changed.join(", ")}); restarting it`,
+    );
+    await stopProcess(files.pidFile, 20_000);
+    existing = undefined;
+  }
   if (existing && isAlive(existing)) {
     pid = existing.pid;
     outcome = "reused";
@@ -267,11 +289,21 @@ async function startUnlocked(
 ): Promise<StartResult> {
   const settings = resolveSettings(options);
   const jars = ensureFetched(settings, log);
+  // Made (or its mode set to 0700) even when the worker is reused; never removed by `down`.
+  ensureConnectSecretsDirectory(settings);
   const all = components(options, jars);
   const outcomes = new Map<ComponentName, "started" | "reused">();
   const spawned = new Set<ComponentName>();
+  // The worker reads its properties at start only: one started by an older build is restarted.
+  const changes: Partial<Record<ComponentName, () => string[]>> = {
+    connect: () =>
+      workerConfigChanges(connectConfigFile(settings), connectWorkerConfig(settings, jars)),
+  };
   const run = async (name: ComponentName): Promise<void> => {
-    outcomes.set(name, await startComponent(options, all[name], log, () => spawned.add(name)));
+    outcomes.set(
+      name,
+      await startComponent(options, all[name], log, () => spawned.add(name), changes[name]),
+    );
     log(`${name} ready at ${all[name].endpoint} (${outcomes.get(name)})`);
   };
   // allSettled, so a failure in one does not leave its sibling's error unreported.
@@ -351,8 +383,9 @@ export function platformStatus(options: PlatformOptions = {}): ComponentStatus[]
 }
 
 /**
- * `down`, then removes every piece of state: topic data, Connect's topics, configs, logs, and the
- * local stack's Pulumi state (`pulumi-state/`), which describes that data.
+ * `down`, then removes every piece of state: topic data, Connect's topics, configs, logs, the
+ * Connect secrets folder, and the local stack's Pulumi state (`pulumi-state/`), which describes
+ * that data.
  */
 export async function resetPlatform(options: StartOptions = {}): Promise<void> {
   await stopPlatform(options);
