@@ -12,6 +12,7 @@ import {
   imageSettingsOf,
   readHttpSinkModule,
 } from "./connectImage";
+import { connectorSecretsMount, SECRETS_VERSION_ANNOTATION } from "./connectorSecretsMount";
 import { KafkaClientArgs, podKafkaSecurity } from "./kafkaPodSecurity";
 import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
@@ -67,6 +68,13 @@ export interface ConnectClusterArgs {
   readonly memoryRequest?: string;
   /** Defaults to `2Gi`. */
   readonly memoryLimit?: string;
+  /**
+   * The connectors' secret files (`<connector>.<key>` to value), kept in the Secret
+   * `<name>-connector-secrets` mounted at /etc/tracking/connector-secrets, where the workers'
+   * DirectoryConfigProvider resolves the connectors' `${dir:...}` references. Defaults to none
+   * (the Secret and the provider are there all the same, for destinations added later).
+   */
+  readonly connectorSecrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** Names of the three compacted internal topics of a Connect group. */
@@ -91,6 +99,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
   public readonly authSecret?: k8s.core.v1.Secret;
   /** The workers' JAAS line (`<name>-kafka-credentials`), with SASL on. */
   public readonly kafkaCredentials?: k8s.core.v1.Secret;
+  /** The connectors' secrets (`<name>-connector-secrets`), mounted into every worker. */
+  public readonly connectorSecrets: k8s.core.v1.Secret;
   /** The Kafka CA (`<name>-kafka-tls`), with TLS and a CA. */
   public readonly kafkaTrust?: k8s.core.v1.ConfigMap;
   public readonly image?: docker.Image;
@@ -183,8 +193,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
       env.push(...kafkaSecurity.env((p) => confluentEnvName(`CONNECT_${set}`, p)));
     }
 
-    const volumes: k8s.types.input.core.v1.Volume[] = [...kafkaSecurity.volumes];
-    const mounts: k8s.types.input.core.v1.VolumeMount[] = [...kafkaSecurity.mounts];
+    const secrets = connectorSecretsMount(name, metadata, args.connectorSecrets ?? {}, this);
+    this.connectorSecrets = secrets.secret;
+    env.push(...secrets.env);
+    const volumes: k8s.types.input.core.v1.Volume[] = [...kafkaSecurity.volumes, secrets.volume];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [...kafkaSecurity.mounts, secrets.mount];
     let readinessProbe: k8s.types.input.core.v1.Probe = {
       httpGet: { path: "/", port: "rest" },
       periodSeconds: 10,
@@ -251,6 +264,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
           labels,
           selector,
           pod: { terminationGracePeriodSeconds: 60, volumes },
+          podAnnotations: { [SECRETS_VERSION_ANNOTATION]: secrets.version },
           container: {
             name: "connect",
             image: this.imageName,
@@ -280,6 +294,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
           ...this.internalTopics,
           ...(this.kafkaCredentials ? [this.kafkaCredentials] : []),
           ...(this.kafkaTrust ? [this.kafkaTrust] : []),
+          this.connectorSecrets,
         ],
       },
     );

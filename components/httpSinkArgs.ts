@@ -70,6 +70,7 @@ const ARGS: { readonly [K in keyof Required<HttpSinkConnectorArgs>]: true | obje
   state: true,
   consumerByteRate: true,
   waitTimeoutSeconds: true,
+  secrets: { directory: true, writeFiles: true },
 };
 
 /**

@@ -1,6 +1,8 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector, ConnectEndpoint, DesiredState } from "../providers/connect";
+import { SecretFile } from "../providers/secretFile";
+import { externalise } from "./connectorSecrets";
 import { unknownSinkArgs } from "./httpSinkArgs";
 import { SinkKafkaClients, sinkKafkaKeys } from "./sinkKafkaClients";
 import { rateLimitKeys, SinkRequestRate } from "./sinkRateLimit";
@@ -343,6 +345,14 @@ export interface HttpSinkConnectorArgs extends HttpSinkSettings {
   readonly consumerByteRate?: number;
   /** Seconds to wait for the connector to reach its state. Defaults to 300. */
   readonly waitTimeoutSeconds?: number;
+  /**
+   * Keep the connector's secrets out of its config: each secret key holds a reference
+   * `${dir:<directory>:<connector>.<key>}` that the worker resolves (its DirectoryConfigProvider
+   * must allow `directory`). With `writeFiles` the component writes each value there as a file
+   * of mode 0600 (a worker on this machine); without, someone else puts them there (the Connect
+   * pods' mounted Secret). Defaults to the values in the config (Connect stores them in clear).
+   */
+  readonly secrets?: { readonly directory: string; readonly writeFiles: boolean };
 }
 
 /**
@@ -352,6 +362,8 @@ export interface HttpSinkConnectorArgs extends HttpSinkSettings {
 export class HttpSinkConnector extends pulumi.ComponentResource {
   public readonly connector: Connector;
   public readonly quota?: kafka.Quota;
+  /** The secret files this component writes (with `secrets.writeFiles`). */
+  public readonly secretFiles: SecretFile[] = [];
   public readonly connectorName: pulumi.Output<string>;
   public readonly connectorState: pulumi.Output<string>;
   public readonly taskStates: pulumi.Output<string[]>;
@@ -384,17 +396,40 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
       );
     }
 
+    let config: Record<string, pulumi.Input<string>> = mapped.config;
+    let secretConfig = mapped.secretConfig;
+    let externalSecrets: Record<string, pulumi.Input<string>> = {};
+    if (args.secrets) {
+      const moved = externalise(args.connectorName, mapped.secretConfig, args.secrets.directory);
+      config = sorted({ ...mapped.config, ...moved.references });
+      secretConfig = {};
+      externalSecrets = moved.files;
+      if (args.secrets.writeFiles) {
+        for (const [file, content] of Object.entries(moved.files)) {
+          this.secretFiles.push(
+            new SecretFile(
+              `${name}-${file}`,
+              { directory: args.secrets.directory, fileName: file, content },
+              { parent: this },
+            ),
+          );
+        }
+      }
+    }
+
     this.connector = new Connector(
       `${name}-connector`,
       {
         connect: args.connect,
         name: args.connectorName,
-        config: mapped.config,
-        secretConfig: mapped.secretConfig,
+        config,
+        secretConfig,
+        externalSecrets,
         state: args.state ?? "RUNNING",
         waitTimeoutSeconds: args.waitTimeoutSeconds,
       },
-      { parent: this, dependsOn: this.quota ? [this.quota] : [] },
+      // After the files: an update that rotates a value restarts the connector once it is written.
+      { parent: this, dependsOn: [...(this.quota ? [this.quota] : []), ...this.secretFiles] },
     );
 
     this.connectorName = this.connector.name;

@@ -1,4 +1,7 @@
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
+import type * as pulumi from "@pulumi/pulumi";
+import { CONNECTOR_SECRETS_MOUNT, externalise } from "./connectorSecrets";
+import { httpSinkConfig } from "./httpSinkConnector";
 import type { HttpSinkAuth, HttpSinkSettings } from "./httpSinkConnector";
 import {
   isSecured,
@@ -114,4 +117,28 @@ function sinkAuth(auth: DestinationAuth, secret: SecretLookup, index: number): H
         clientAuthMode: auth.clientAuthMode,
       };
   }
+}
+
+/**
+ * The secret files of every destination's connector, as the Connect pods' Secret holds them
+ * (`<connector>.<key>`, see components/connectorSecrets.ts). A destination whose settings do not
+ * map is left out: its HttpSinkConnector reports why, naming the setting.
+ */
+export function podSecretFiles(
+  settings: readonly HttpSinkSettings[],
+): Record<string, pulumi.Input<string>> {
+  const files: Record<string, pulumi.Input<string>> = {};
+  for (const sink of settings) {
+    let secretConfig: Record<string, pulumi.Input<string>>;
+    try {
+      secretConfig = httpSinkConfig(sink).secretConfig;
+    } catch {
+      continue;
+    }
+    Object.assign(
+      files,
+      externalise(sink.connectorName, secretConfig, CONNECTOR_SECRETS_MOUNT).files,
+    );
+  }
+  return files;
 }

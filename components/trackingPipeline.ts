@@ -19,7 +19,8 @@ import {
   workerPrincipalOf,
 } from "./pipelineKafka";
 import { RestProxy } from "./restProxy";
-import { connectorNameOf, sinkSettingsOf } from "./sinkSettings";
+import { podSecretFiles, connectorNameOf, sinkSettingsOf } from "./sinkSettings";
+import { connectorSecretsLocation } from "./connectorSecrets";
 import { TopicSet, topicNaming } from "./topicSet";
 import { skipAwaitTransformation } from "./workload";
 
@@ -152,6 +153,10 @@ export class TrackingPipeline extends pulumi.ComponentResource {
     }
     const accessReady = this.access ? [this.access] : [];
 
+    const sinkSettings = s.destinations.map((d, index) => sinkSettingsOf(env, s, d, index, secret));
+    // Connector secrets by reference (components/connectorSecrets.ts): where the worker reads them.
+    const secretsAt = connectorSecretsLocation(s);
+
     if (s.kubernetesEnabled) {
       if (s.kubernetesSkipAwait && env === "prod") {
         throw new pulumi.ResourceError(
@@ -244,6 +249,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           cpuRequest: s.connectCpuRequest,
           memoryRequest: s.connectMemoryRequest,
           memoryLimit: s.connectMemoryLimit,
+          connectorSecrets: podSecretFiles(sinkSettings),
         },
         k8sOpts,
       );
@@ -259,11 +265,13 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       : connect;
 
     this.sinks = {};
-    s.destinations.forEach((d, index) => {
+    sinkSettings.forEach((settings, index) => {
+      const d = s.destinations[index];
       this.sinks[d.name] = new HttpSinkConnector(
         `${name}-${d.name}`,
         {
-          ...sinkSettingsOf(env, s, d, index, secret),
+          ...settings,
+          ...(secretsAt ? { secrets: secretsAt } : {}),
           connect: endpoint,
           state: d.state,
           consumerByteRate: d.rateLimit.consumerByteRate,

@@ -38,13 +38,18 @@ export function workloadSpec(args: {
   readonly selector: Record<string, string>;
   readonly container: k8s.types.input.core.v1.Container;
   readonly pod?: Omit<k8s.types.input.core.v1.PodSpec, "containers">;
+  /** Pod template annotations: a change rolls the pods. */
+  readonly podAnnotations?: Record<string, pulumi.Input<string>>;
 }): k8s.types.input.apps.v1.DeploymentSpec {
   return {
     ...(args.replicas !== undefined ? { replicas: args.replicas } : {}),
     selector: { matchLabels: args.selector },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
     template: {
-      metadata: { labels: args.labels },
+      metadata: {
+        labels: args.labels,
+        ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+      },
       spec: {
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, fsGroup: 1000 },

@@ -1,4 +1,6 @@
 import { isIPv4, isIPv6 } from "net";
+import { homedir } from "node:os";
+import { isAbsolute, join, normalize } from "node:path";
 import { z } from "zod";
 import { MEMORY_RULE, memoryBytes } from "../components/memory";
 import type { DesiredState } from "../providers/connect";
@@ -53,6 +55,23 @@ export const httpUrl = z.url({
 });
 
 /** A CPU quantity (`250m`, `2`); memory settings use {@link memory}. */
+/**
+ * A folder of the Connect worker's machine, absolute (`~/` is the home folder of whoever runs the
+ * program, for a worker on the same machine) and in normal form: "" or a path such as
+ * `/var/lib/connect/secrets`. No `:` (it separates the parts of a `${dir:<folder>:<file>}`).
+ */
+export const secretsDirectory = z
+  .string()
+  .transform((value) => (value.startsWith("~/") ? join(homedir(), value.slice(2)) : value))
+  .refine((value) => value === "" || (isAbsolute(value) && normalize(value) === value), {
+    error:
+      'must be an absolute folder in normal form, such as "/var/lib/connect/secrets" or "~/connect-secrets"',
+  })
+  .refine((value) => !value.includes(":"), {
+    error:
+      "must not contain ':', which separates the parts of a `${dir:<folder>:<file>}` reference",
+  });
+
 export const cpu = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, {
   error: 'must be a Kubernetes CPU quantity such as "250m" or "2"',
 });

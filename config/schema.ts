@@ -6,6 +6,7 @@ import {
   desiredState,
   hostPort,
   httpUrl,
+  secretsDirectory,
   imageRef,
   int,
   json,
@@ -258,6 +259,7 @@ export const stackConfigSchema = z
       .default("1.7.6"),
     connectAllowedCidrs: json(z.array(z.cidrv4({ error: "must list IPv4 CIDRs" }))).default([]),
     connectBasicAuthUsername: z.string().default(""),
+    connectSecretsDirectory: secretsDirectory.default(""),
     connectHeapMax: z
       .string()
       .regex(/^\d+[mMgG]$/, { error: 'must be a JVM heap size such as "768m" or "2g"' })
@@ -287,6 +289,15 @@ export const stackConfigSchema = z
         input: c.connectUrl,
         message:
           "must be set when `kubernetesEnabled` is false: the connectors need an existing Connect REST API",
+      });
+    }
+    if (c.connectSecretsDirectory !== "" && c.kubernetesEnabled && c.connectUrl === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["connectSecretsDirectory"],
+        input: c.connectSecretsDirectory,
+        message:
+          "is a folder of a Connect worker outside Kubernetes, but the connectors run on the stack's own Connect pods, which read their secrets from the mounted Secret; remove it, or set `connectUrl` to that worker",
       });
     }
     if (c.connectImageBuild && c.connectImageRegistry === "") {

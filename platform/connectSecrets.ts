@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { secretReference } from "../components/connectorSecrets";
 import { PlatformSettings } from "./settings";
 
 /**
@@ -10,12 +11,13 @@ import { PlatformSettings } from "./settings";
  */
 export const CONNECT_SECRETS_DIR_NAME = "connect-secrets";
 
-/** The provider alias in references: `${dir:<folder>:<file>}`. */
-export const DIRECTORY_PROVIDER_ALIAS = "dir";
-
-/** Kafka's provider that reads each file of a folder as one value (KIP-297). */
-export const DIRECTORY_CONFIG_PROVIDER =
-  "org.apache.kafka.common.config.provider.DirectoryConfigProvider";
+// The worker properties and the reference form are the stack's (components/connectorSecrets.ts):
+// the local worker reads secrets exactly as the Connect pods do.
+export {
+  CONFIG_PROVIDER as DIRECTORY_PROVIDER_ALIAS,
+  configProviderProperties,
+  DIRECTORY_CONFIG_PROVIDER,
+} from "../components/connectorSecrets";
 
 /** Only the owner may list or read the secrets. */
 export const CONNECT_SECRETS_MODE = 0o700;
@@ -42,19 +44,6 @@ export function ensureConnectSecretsDirectory(settings: PlatformSettings): strin
   return dir;
 }
 
-/**
- * The worker properties that turn on the directory provider, confined to `dir` (KIP-993's
- * `allowed.paths`: a reference to any other folder is refused by the worker).
- */
-export function configProviderProperties(dir: string): Record<string, string> {
-  const prefix = `config.providers.${DIRECTORY_PROVIDER_ALIAS}`;
-  return {
-    "config.providers": DIRECTORY_PROVIDER_ALIAS,
-    [`${prefix}.class`]: DIRECTORY_CONFIG_PROVIDER,
-    [`${prefix}.param.allowed.paths`]: dir,
-  };
-}
-
 /** The reference a connector config holds instead of a secret: `${dir:<dir>:<file>}`. */
 export function directoryReference(dir: string, file: string): string {
   if (file === "" || file.includes("/") || file.includes(":") || file.includes("}")) {
@@ -62,5 +51,5 @@ export function directoryReference(dir: string, file: string): string {
       `A secret's file name must be one path segment without \`:\` or \`}\` (got "${file}").`,
     );
   }
-  return `\${${DIRECTORY_PROVIDER_ALIAS}:${dir}:${file}}`;
+  return secretReference(dir, file);
 }

@@ -2,6 +2,7 @@ import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { httpSinkHttpsOnly, httpSinkNoPlaintextCredentials } from "./connectors/credentials";
 import { connectorNoPayloadLogging, httpSinkErrorHandling } from "./connectors/errorHandling";
 import { httpSinkRetries } from "./connectors/retries";
+import { connectorSecretsByReference } from "./connectors/secretsByReference";
 import { httpSinkEgressRateLimit, httpSinkTasksMax } from "./connectors/throughput";
 import { connectorDeadLetterTopicDeclared, connectorTopicsDeclared } from "./connectors/topics";
 import { kafkaAclLeastPrivilege, kafkaAclsManaged } from "./kafka/acls";
@@ -34,6 +35,7 @@ export const policies: Policies = [
   httpSinkTasksMax,
   httpSinkNoPlaintextCredentials,
   httpSinkHttpsOnly,
+  connectorSecretsByReference,
   kafkaTopicReplication,
   kafkaTopicRetention,
   kafkaTlsAndSasl,

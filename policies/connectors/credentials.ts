@@ -63,7 +63,7 @@ export const httpSinkNoPlaintextCredentials = resourcePolicy({
 
     // Confluent: every header in one key, `Name:Value` joined by `header.separator`.
     const headers = cfg["headers"];
-    if (headers) {
+    if (headers && !CONFIG_PROVIDER_REFERENCE.test(headers)) {
       for (const header of headers.split(cfg["header.separator"] ?? "|")) {
         const colon = header.indexOf(":");
         const name = (colon < 0 ? header : header.slice(0, colon)).trim();
@@ -81,7 +81,11 @@ export const httpSinkNoPlaintextCredentials = resourcePolicy({
       if (!match) continue;
       const literalKey = `transforms.${match[1]}.value.literal`;
       const literal = cfg[literalKey];
-      if (literal && sensitiveHeader.test(header.replace(/^CamelHeader\./, ""))) {
+      if (
+        literal &&
+        !CONFIG_PROVIDER_REFERENCE.test(literal) &&
+        sensitiveHeader.test(header.replace(/^CamelHeader\./, ""))
+      ) {
         reportViolation(
           `\`${literalKey}\` sets header \`${header}\` to ${plaintext(literal)} ${where}; ${rule}`,
         );

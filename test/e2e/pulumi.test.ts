@@ -43,6 +43,7 @@ function writeStackConfig(changes: (config: Record<string, unknown>) => void = (
     environment: "e2e",
     kafkaBootstrapServers: [e.kafkaBootstrap],
     connectUrl: e.connectUrl,
+    connectSecretsDirectory: e.connectSecretsDirectory,
     restProxyUrl: e.restProxyUrl,
     destinations: [
       {

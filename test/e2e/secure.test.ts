@@ -82,6 +82,7 @@ function writeStackConfig(): void {
     kafkaManageAcls: true,
     kubernetesEnabled: false,
     connectUrl: e.connectUrl,
+    connectSecretsDirectory: e.connectSecretsDirectory,
     restProxyUrl: e.restProxyUrl,
     topicPartitions: 3,
     topicReplicationFactor: 1,

@@ -116,7 +116,23 @@ describe("ConnectCluster", () => {
       requests: { cpu: "500m", memory: "1536Mi" },
       limits: { memory: "2Gi" },
     });
-    expect(ofType("kubernetes:core/v1:Secret")).toHaveLength(0);
+    // Only the connectors' secrets (none yet), mounted where the workers' provider reads them.
+    expect(ofType("kubernetes:core/v1:Secret").map((s) => s.name)).toEqual(["c-connector-secrets"]);
+    expect(envOf(c)).toMatchObject({
+      CONNECT_CONFIG_PROVIDERS: "dir",
+      CONNECT_CONFIG_PROVIDERS_DIR_CLASS:
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+      CONNECT_CONFIG_PROVIDERS_DIR_PARAM_ALLOWED_PATHS: "/etc/tracking/connector-secrets",
+    });
+    expect(c.volumeMounts).toContainEqual({
+      name: "connector-secrets",
+      mountPath: "/etc/tracking/connector-secrets",
+      readOnly: true,
+    });
+    expect(spec.template.spec.volumes).toContainEqual({
+      name: "connector-secrets",
+      secret: { secretName: "c-connector-secrets", defaultMode: 0o440 },
+    });
     expect(ofType("kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(1);
     expect(await promiseOf(cluster.endpoint)).toBe("http://c.tracking.svc:8083");
   });

@@ -67,12 +67,14 @@ describe("the whole stack (index.ts)", () => {
     expect(prodReplicas).toEqual({ restProxy: [undefined, 3, 10], connect: 3 });
     expect(devTypes).not.toContain("kafka:index/quota:Quota");
     expect(ofType("kafka:index/quota:Quota")).toHaveLength(3);
-    // Connect's REST auth, and the JAAS lines of the workers and of the REST proxy.
+    // The connectors' secrets, Connect's REST auth, and the JAAS lines of the workers and of the
+    // REST proxy.
     expect(
       ofType("kubernetes:core/v1:Secret")
         .map((s) => s.name)
         .sort(),
     ).toEqual([
+      "tracking-connect-connector-secrets",
       "tracking-connect-kafka-credentials",
       "tracking-connect-rest-auth",
       "tracking-rest-proxy-kafka-credentials",

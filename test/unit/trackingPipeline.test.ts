@@ -98,12 +98,21 @@ describe("TrackingPipeline", () => {
     });
     await settled(pipeline);
     const amp = pipeline.sinks.amp.connector;
-    expect(await isSecret(amp.secretConfig)).toBe(true);
     expect(await isSecret(amp.connectSecrets)).toBe(true);
     expect(await isSecret(pipeline.connectCluster!.authSecret!.stringData)).toBe(true);
-    expect(await promiseOf(amp.secretConfig)).toEqual({
-      "connection.password": "pw",
-      headers: "Content-Type:application/json|X-Api-Key:key",
+    // By reference: the config names the files of the pods' mounted Secret, which holds the values.
+    const mount = "/etc/tracking/connector-secrets";
+    const registered = named(CONNECTOR_TYPE, "tracking-amp-connector").inputs;
+    expect(registered.config).toMatchObject({
+      "connection.password": `\${dir:${mount}:dev-amp-http-sink.connection.password}`,
+      headers: `\${dir:${mount}:dev-amp-http-sink.headers}`,
+    });
+    expect(await promiseOf(amp.secretConfig)).toEqual({});
+    const podSecret = pipeline.connectCluster!.connectorSecrets;
+    expect(await isSecret(podSecret.stringData)).toBe(true);
+    expect(await promiseOf(podSecret.stringData)).toMatchObject({
+      "dev-amp-http-sink.connection.password": "pw",
+      "dev-amp-http-sink.headers": "Content-Type:application/json|X-Api-Key:key",
     });
     const registeredText = JSON.stringify(ofType(CONNECTOR_TYPE).map((r) => r.inputs.config));
     for (const secret of ["pw", "key", "connect-pw", "sasl-pw"]) {

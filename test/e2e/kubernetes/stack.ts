@@ -29,7 +29,10 @@ export function kubeStackSettings(
     kubernetesNamespace: environment,
     kubernetesKubeconfig: kubeconfig,
     kubernetesSkipAwait: true,
+    // The connectors run on the platform's worker (the pods cannot answer): their secrets are
+    // files in its folder; the pods' Secret is created and mounted all the same.
     connectUrl: e.connectUrl,
+    connectSecretsDirectory: e.connectSecretsDirectory,
     topicPartitions: 3,
     topicReplicationFactor: 1,
     topicMinInsyncReplicas: 1,

@@ -117,13 +117,14 @@ describe("ConnectCluster on a secured cluster", () => {
     expect(SETS.map((set) => env[`${set}SECURITY_PROTOCOL`])).toEqual(["SSL", "SSL", "SSL", "SSL"]);
     expect(Object.keys(env).filter((k) => /TRUSTSTORE|SASL/.test(k))).toEqual([]);
     expect(ofType("kubernetes:core/v1:ConfigMap")).toEqual([]);
-    expect(ofType("kubernetes:core/v1:Secret")).toEqual([]);
+    // No Kafka credentials: only the connectors' secrets, which every cluster has.
+    expect(ofType("kubernetes:core/v1:Secret").map((r) => r.name)).toEqual(["c-connector-secrets"]);
   });
 
   it("adds no security setting to a worker declared without `kafka`", async () => {
     await settled(new ConnectCluster("c", base));
     expect(pod().containers[0].env.filter((e) => /SECURITY|SASL|SSL/.test(e.name))).toEqual([]);
-    expect(pod().volumes).toEqual([]);
+    expect((pod().volumes as { name: string }[]).map((v) => v.name)).toEqual(["connector-secrets"]);
   });
 
   it("refuses SASL without a principal, naming the argument", () => {

@@ -50,8 +50,11 @@ export const confluentSink: FakeResource<ConnectorProps> = {
       "oauth2.client.id": "tracking-pipeline",
       "header.separator": "|",
       headers: "Content-Type:application/json",
+      // By reference (connector-secrets-by-reference): the pods' mounted Secret holds the value.
+      "oauth2.client.secret":
+        "${dir:/etc/tracking/connector-secrets:prod-analytics-http-sink.oauth2.client.secret}",
     },
-    secretConfig: { "oauth2.client.secret": "client-secret-1" },
+    secretConfig: {},
   },
 };
 
@@ -74,10 +77,12 @@ export const camelSink: FakeResource<ConnectorProps> = {
       "transforms.header0.type": "org.apache.kafka.connect.transforms.InsertHeader",
       "transforms.header0.header": "CamelHeader.Content-Type",
       "transforms.header0.value.literal": "application/json",
+      "transforms.header1.value.literal":
+        "${dir:/etc/tracking/connector-secrets:prod-receiver-http-sink.transforms.header1.value.literal}",
       "transforms.header1.type": "org.apache.kafka.connect.transforms.InsertHeader",
       "transforms.header1.header": "CamelHeader.Authorization",
     },
-    secretConfig: { "transforms.header1.value.literal": "Basic c2hvcDpwdw==" },
+    secretConfig: {},
   },
 };
 

@@ -98,6 +98,7 @@ describe("the policy pack on the program (index.ts)", () => {
       ["http-sink-error-handling", "tracking-warehouse-connector"],
       ["http-sink-tasks-max", "tracking-analytics-connector"],
       ["http-sink-no-plaintext-credentials", "tracking-marketing-connector"],
+      ["connector-secrets-by-reference", "tracking-marketing-connector"],
       ...topics.flatMap((t): [string, string][] => [
         ["kafka-topic-replication", `tracking-topics-${t}`],
         ["kafka-topic-replication", `tracking-topics-${t}`],
@@ -115,6 +116,7 @@ describe("the policy pack on the program (index.ts)", () => {
       '`behavior.on.error` is "ignore" on connector prod-warehouse-http-sink; it must be one of fail, log, or requests the provider rejects for good are dropped without a trace.',
       "`tasks.max` is 64 on connector prod-analytics-http-sink; it must be between 1 and 16, or the sink sends more parallel requests than the provider is sized for.",
       "`headers` sends `Authorization` with a plaintext value (20 characters) in the plain `config` of connector prod-marketing-http-sink; credentials must be in `secretConfig`, which stays encrypted in state and masked in previews.",
+      "`headers` of connector prod-marketing-http-sink holds a value inline (64 characters), not a reference; set `connectSecretsDirectory` (a worker outside Kubernetes) or run Connect on Kubernetes, where the workers read connector secrets from their mounted Secret.",
       ...topics.flatMap((t) => [
         `\`replicationFactor\` is 1 on topic ${t}; it must be at least 3, or losing a broker loses events.`,
         `\`min.insync.replicas\` is 1 on topic ${t}; it must be at least 2, or an acknowledged event can live on a single broker.`,
