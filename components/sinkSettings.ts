@@ -1,8 +1,8 @@
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { CONNECTOR_SECRETS_MOUNT, externalise } from "./connectorSecrets";
-import { httpSinkConfig } from "./httpSinkConnector";
-import type { HttpSinkAuth, HttpSinkSettings } from "./httpSinkConnector";
+import { httpSinkConfig } from "./httpSinkConfig";
+import type { HttpSinkAuth, HttpSinkSettings } from "./httpSinkConfig";
 import {
   isSecured,
   kafkaSecurityOf,
