@@ -25,6 +25,8 @@ interface GlobalFlags {
   connectPort?: number;
   restProxyPort?: number;
   receiverPort?: number;
+  connectMetricsPort?: number;
+  restProxyMetricsPort?: number;
   etcdPort?: number;
   etcdPeerPort?: number;
   kubeApiserverPort?: number;
@@ -67,6 +69,8 @@ const program = new Command()
   .addOption(portOption("--connect-port", "connect", "Connect REST API"))
   .addOption(portOption("--rest-proxy-port", "restProxy", "REST proxy"))
   .addOption(portOption("--receiver-port", "receiver", "analytics receiver"))
+  .addOption(portOption("--connect-metrics-port", "connectMetrics", "Connect worker's /metrics"))
+  .addOption(portOption("--rest-proxy-metrics-port", "restProxyMetrics", "REST proxy's /metrics"))
   .option(
     "--with-kubernetes",
     "also run etcd, kube-apiserver and kube-controller-manager (env TRACKING_PLATFORM_KUBERNETES=1; " +
@@ -85,7 +89,8 @@ const program = new Command()
   .option(
     "--secure",
     "the secured profile: SASL_SSL + SCRAM-SHA-512 + ACLs, its own home and ports (kafka 19192, " +
-      "controller 19193, connect 18183, rest proxy 18180, receiver 18190), alongside the plain " +
+      "controller 19193, connect 18183, rest proxy 18180, receiver 18190, metrics 18184 and " +
+      "18181), alongside the plain " +
       "one (env TRACKING_PLATFORM_SECURE=1)",
   )
   .option("--home <dir>", "state folder (env TRACKING_PLATFORM_HOME)")
@@ -103,6 +108,8 @@ function options(): PlatformOptions {
       connect: f.connectPort,
       restProxy: f.restProxyPort,
       receiver: f.receiverPort,
+      connectMetrics: f.connectMetricsPort,
+      restProxyMetrics: f.restProxyMetricsPort,
       etcd: f.etcdPort,
       etcdPeer: f.etcdPeerPort,
       kubeApiserver: f.kubeApiserverPort,
@@ -141,6 +148,9 @@ program
     say(`  Kafka bootstrap   ${e.kafkaBootstrap}   (cluster id ${e.clusterId})`);
     say(`  Connect REST API  ${e.connectUrl}   (HTTP sink: ${e.httpSinkConnectorClass})`);
     say(`  REST proxy        ${e.restProxyUrl}`);
+    say(
+      `  Metrics           ${e.connectMetricsUrl} (Connect), ${e.restProxyMetricsUrl} (REST proxy)`,
+    );
     say(`  Receiver          ${e.receiverUrl}`);
     if (e.kubernetes)
       say(`  Kubernetes API    ${e.kubernetes.apiUrl}   (kubeconfig ${e.kubernetes.kubeconfig})`);
@@ -171,7 +181,8 @@ program
     const width = Math.max(...statuses.map((s) => s.name.length));
     for (const s of statuses) {
       const state = s.running ? `running (pid ${s.pid})` : "stopped";
-      say(`${s.name.padEnd(width)} ${state.padEnd(22)} ${s.endpoint}`);
+      const metrics = s.metricsUrl ? `   metrics ${s.metricsUrl}` : "";
+      say(`${s.name.padEnd(width)} ${state.padEnd(22)} ${s.endpoint}${metrics}`);
     }
     const info = fetchInfo(settings);
     say(`\nstate:   ${settings.home}`);

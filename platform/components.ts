@@ -10,6 +10,7 @@ import {
 } from "./connectSecrets";
 import { PlatformJars } from "./fetch";
 import { javaCommand, javaComponent } from "./java";
+import { withMetricsAgent } from "./metricsAgent";
 import { httpGet, kafkaApiVersionsOk } from "./probes";
 import { PlatformSettings } from "./settings";
 import { addScramArgs, brokerSecurity, restProxySecurity, workerSecurity } from "./secure/config";
@@ -207,7 +208,8 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
   const port = settings.ports.connect;
   const url = `http://${HOST}:${port}`;
   const configFile = connectConfigFile(settings);
-  return javaComponent(settings, {
+  // The worker's JVM carries the Prometheus JMX exporter agent (platform/metricsAgent.ts).
+  const worker = javaComponent(settings, {
     name: "connect",
     port,
     endpoint: url,
@@ -228,12 +230,13 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
       return plugins?.status === 200 && plugins.body.includes(HTTP_SINK_CONNECTOR_CLASS);
     },
   });
+  return withMetricsAgent(worker, settings, jars, "connect");
 }
 
 export function restProxyComponent(settings: PlatformSettings, jars: PlatformJars): Component {
   const port = settings.ports.restProxy;
   const url = `http://${HOST}:${port}`;
-  return javaComponent(settings, {
+  const proxy = javaComponent(settings, {
     name: "rest-proxy",
     port,
     endpoint: url,
@@ -260,6 +263,7 @@ export function restProxyComponent(settings: PlatformSettings, jars: PlatformJar
     // Listing topics goes through to the broker: ready means able to produce.
     ready: async () => (await httpGet(`${url}/topics`))?.status === 200,
   });
+  return withMetricsAgent(proxy, settings, jars, "rest-proxy");
 }
 
 export function receiverComponent(settings: PlatformSettings): Component {

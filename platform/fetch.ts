@@ -1,7 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HTTP_SINK_DIR, MAVEN_DIR, PlatformSettings, kafkaVersion, versionKey } from "./settings";
+import {
+  HTTP_SINK_DIR,
+  MAVEN_DIR,
+  PlatformSettings,
+  jmxExporterVersion,
+  kafkaVersion,
+  versionKey,
+} from "./settings";
 
 /** Folders of one fetched platform version. */
 export interface PlatformJars {
@@ -29,6 +36,11 @@ function layout(root: string): PlatformJars {
     restProxyLibs: join(root, "rest-proxy", "libs"),
     pluginPath: join(root, "plugins"),
   };
+}
+
+/** The Prometheus JMX exporter's Java agent jar (`-javaagent:`, self-contained) of a fetch. */
+export function jmxAgentJar(jars: Pick<PlatformJars, "root">): string {
+  return join(jars.root, "jmx-exporter", `jmx_prometheus_javaagent-${jmxExporterVersion()}.jar`);
 }
 
 /** The plugin folder of our HTTP sink connector under the worker's `plugin.path`. */
@@ -100,6 +112,14 @@ export function ensureFetched(
     `-Dconnector.plugin.dir=${join(partial, "plugins", HTTP_SINK_PLUGIN)}`,
   ]);
   rmSync(join(partial, "build"), { recursive: true, force: true });
+  const agent = jmxAgentJar({ root: partial });
+  if (!existsSync(agent)) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(
+      `Maven ran but left no ${agent}; check <jmx-exporter.version> in ${join(MAVEN_DIR, "pom.xml")} ` +
+        "and platform/maven/jmx-exporter/pom.xml.",
+    );
+  }
   const seconds = (Date.now() - started) / 1000;
   const marker: FetchMarker = {
     key,

@@ -19,7 +19,14 @@ import {
 } from "./components";
 import { KUBERNETES_COMPONENTS } from "./component";
 import { connectSecretsDirectory, ensureConnectSecretsDirectory } from "./connectSecrets";
-import { workerConfigChanges } from "./workerReuse";
+import {
+  MetricsProcess,
+  agentMissing,
+  metricsPort,
+  metricsPortTaken,
+  metricsUrl,
+} from "./metricsAgent";
+import { jvmOptionChanges, workerConfigChanges } from "./workerReuse";
 import { PlatformJars, ensureFetched } from "./fetch";
 import {
   KubernetesEndpoints,
@@ -55,8 +62,12 @@ export interface PlatformEndpoints {
   readonly kafkaBootstrap: string;
   /** Kafka Connect REST API. */
   readonly connectUrl: string;
+  /** The worker's Prometheus metrics (JMX exporter agent, rules in observability/jmx-exporter/). */
+  readonly connectMetricsUrl: string;
   /** REST Proxy (Confluent v2 produce, v3 topics). */
   readonly restProxyUrl: string;
+  /** The REST proxy's Prometheus metrics (same agent, its own rules file). */
+  readonly restProxyMetricsUrl: string;
   /** The analytics receiver standing in for a provider's HTTP API. */
   readonly receiverUrl: string;
   /** KRaft cluster id, also the REST proxy's v3 `cluster_id`. */
@@ -99,6 +110,8 @@ export interface ComponentStatus {
   readonly running: boolean;
   readonly pid?: number;
   readonly endpoint: string;
+  /** Its Prometheus metrics URL, for the components that carry the metrics agent. */
+  readonly metricsUrl?: string;
 }
 
 export interface StartOptions extends PlatformOptions {
@@ -144,7 +157,9 @@ function endpoints(options: PlatformOptions): PlatformEndpoints {
   return {
     kafkaBootstrap: `${HOST}:${p.kafka}`,
     connectUrl: `http://${HOST}:${p.connect}`,
+    connectMetricsUrl: metricsUrl(settings, "connect"),
     restProxyUrl: `http://${HOST}:${p.restProxy}`,
+    restProxyMetricsUrl: metricsUrl(settings, "rest-proxy"),
     receiverUrl: `http://${HOST}:${p.receiver}`,
     clusterId: readClusterId(settings) ?? "",
     httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
@@ -174,6 +189,12 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
   "kube-controller-manager": "kubeControllerManager",
 };
 
+/** The components whose JVM carries the metrics agent, on a port of its own. */
+const METRICS_PROCESS: Partial<Record<ComponentName, MetricsProcess>> = {
+  connect: "connect",
+  "rest-proxy": "rest-proxy",
+};
+
 /**
  * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
  * when it exits or is not ready in time. `changes`, when given, lists what differs between the
@@ -181,6 +202,7 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
  */
 async function startComponent(
   options: PlatformOptions,
+  jars: PlatformJars,
   component: Component,
   log: (line: string) => void,
   onSpawn: () => void,
@@ -204,6 +226,14 @@ async function startComponent(
     pid = existing.pid;
     outcome = "reused";
   } else {
+    const metrics = METRICS_PROCESS[component.name];
+    if (metrics) {
+      const missing = agentMissing(jars, metrics);
+      if (missing) throw new Error(missing);
+      if (await portOpen(HOST, metricsPort(settings, metrics))) {
+        throw new Error(metricsPortTaken(settings, metrics));
+      }
+    }
     if (await portOpen(HOST, component.port)) {
       throw new Error(
         `${component.name}: port ${component.port} is already taken by a process this platform ` +
@@ -295,14 +325,22 @@ async function startUnlocked(
   const outcomes = new Map<ComponentName, "started" | "reused">();
   const spawned = new Set<ComponentName>();
   // The worker reads its properties at start only: one started by an older build is restarted.
+  // So is a worker or REST proxy whose JVM runs without this build's metrics agent options.
+  const jvmChanges = (name: ComponentName): string[] => {
+    const { command, args } = all[name].command();
+    return jvmOptionChanges(stateFiles(settings, name).pidFile, [command, ...args]);
+  };
   const changes: Partial<Record<ComponentName, () => string[]>> = {
-    connect: () =>
-      workerConfigChanges(connectConfigFile(settings), connectWorkerConfig(settings, jars)),
+    connect: () => [
+      ...workerConfigChanges(connectConfigFile(settings), connectWorkerConfig(settings, jars)),
+      ...jvmChanges("connect"),
+    ],
+    "rest-proxy": () => jvmChanges("rest-proxy"),
   };
   const run = async (name: ComponentName): Promise<void> => {
     outcomes.set(
       name,
-      await startComponent(options, all[name], log, () => spawned.add(name), changes[name]),
+      await startComponent(options, jars, all[name], log, () => spawned.add(name), changes[name]),
     );
     log(`${name} ready at ${all[name].endpoint} (${outcomes.get(name)})`);
   };
@@ -374,7 +412,14 @@ export function platformStatus(options: PlatformOptions = {}): ComponentStatus[]
   const statuses = [...COMPONENTS, ...KUBERNETES_COMPONENTS].map((name) => {
     const record = readPid(stateFiles(settings, name).pidFile);
     const running = record !== undefined && isAlive(record);
-    return { name, running, pid: running ? record.pid : undefined, endpoint: endpoint[name] };
+    const metrics = METRICS_PROCESS[name];
+    return {
+      name,
+      running,
+      pid: running ? record.pid : undefined,
+      endpoint: endpoint[name],
+      ...(metrics ? { metricsUrl: metricsUrl(settings, metrics) } : {}),
+    };
   });
   // The Kubernetes parts are listed when on, or when some are still running.
   return statuses.filter(

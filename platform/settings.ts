@@ -10,6 +10,10 @@ export interface PlatformPorts {
   readonly connect: number;
   readonly restProxy: number;
   readonly receiver: number;
+  /** The Prometheus JMX exporter agent's `/metrics` in the Connect worker. */
+  readonly connectMetrics: number;
+  /** The Prometheus JMX exporter agent's `/metrics` in the REST proxy. */
+  readonly restProxyMetrics: number;
   // The Kubernetes parts (with `kubernetes` on): etcd client and peer, API server, controller manager.
   readonly etcd: number;
   readonly etcdPeer: number;
@@ -49,6 +53,8 @@ export const DEFAULT_PORTS: PlatformPorts = {
   connect: 18083,
   restProxy: 18080,
   receiver: 18090,
+  connectMetrics: 18084,
+  restProxyMetrics: 18081,
   etcd: 12379,
   etcdPeer: 12380,
   kubeApiserver: 16443,
@@ -63,6 +69,8 @@ export const SECURE_DEFAULT_PORTS: PlatformPorts = {
   connect: 18183,
   restProxy: 18180,
   receiver: 18190,
+  connectMetrics: 18184,
+  restProxyMetrics: 18181,
 };
 
 /** Selects the secured profile when `1` (the CLI's `--secure`). */
@@ -75,6 +83,8 @@ export const PORT_ENV: Record<keyof PlatformPorts, string> = {
   connect: "TRACKING_PLATFORM_CONNECT_PORT",
   restProxy: "TRACKING_PLATFORM_REST_PROXY_PORT",
   receiver: "TRACKING_PLATFORM_RECEIVER_PORT",
+  connectMetrics: "TRACKING_PLATFORM_CONNECT_METRICS_PORT",
+  restProxyMetrics: "TRACKING_PLATFORM_REST_PROXY_METRICS_PORT",
   etcd: "TRACKING_PLATFORM_ETCD_PORT",
   etcdPeer: "TRACKING_PLATFORM_ETCD_PEER_PORT",
   kubeApiserver: "TRACKING_PLATFORM_KUBE_APISERVER_PORT",
@@ -85,7 +95,7 @@ export const PORT_ENV: Record<keyof PlatformPorts, string> = {
 export const MAVEN_DIR = resolve(__dirname, "maven");
 /** Our HTTP sink connector, a product module the platform builds and loads as its plugin. */
 export const HTTP_SINK_DIR = resolve(__dirname, "..", "connectors", "http-sink");
-const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml"];
+const POMS = ["pom.xml", "kafka/pom.xml", "rest-proxy/pom.xml", "jmx-exporter/pom.xml"];
 /** Sources compiled into the platform's own jars (REST proxy, admin tool): a change to them must produce a new key. */
 const SOURCES_DIR = "rest-proxy/src/main";
 
@@ -99,12 +109,22 @@ function filesUnder(dir: string, rel = ""): string[] {
     });
 }
 
+/** A version property of the parent pom. */
+function pomVersion(property: string): string {
+  const pom = readFileSync(join(MAVEN_DIR, "pom.xml"), "utf8");
+  const match = new RegExp(`<${property}>([^<]+)</${property}>`).exec(pom);
+  if (!match) throw new Error(`No <${property}> property in ${join(MAVEN_DIR, "pom.xml")}`);
+  return match[1];
+}
+
 /** The Kafka version pinned in the parent pom, for display and for the cache key. */
 export function kafkaVersion(): string {
-  const pom = readFileSync(join(MAVEN_DIR, "pom.xml"), "utf8");
-  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
-  if (!match) throw new Error(`No <kafka.version> property in ${join(MAVEN_DIR, "pom.xml")}`);
-  return match[1];
+  return pomVersion("kafka.version");
+}
+
+/** The Prometheus JMX exporter agent's version pinned in the parent pom. */
+export function jmxExporterVersion(): string {
+  return pomVersion("jmx-exporter.version");
 }
 
 /**

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
+import { agentChanges } from "./metricsAgent";
+import { readPid } from "./processes";
 
 /**
  * When `up` finds the worker running, it reuses it only if the worker read the properties this
  * build would write: a worker started by an older build (say, before the secrets folder's config
  * provider) must not go on running silently without them. `worker.properties` is rewritten just
- * before each start, so the file on disk is what the running worker read.
+ * before each start, so the file on disk is what the running worker read. The JVM options are
+ * compared too, through the command line recorded in the pid file: a worker (or REST proxy)
+ * started without the metrics agent, or with another agent version, port or rules file, is
+ * restarted as well.
  */
 
 /**
@@ -54,4 +59,13 @@ export function workerConfigChanges(
 ): string[] {
   const running = existsSync(configFile) ? readFileSync(configFile, "utf8") : "";
   return changedProperties(running, wanted);
+}
+
+/**
+ * `["-javaagent"]` when the process recorded in `pidFile` was started with other agent options
+ * than `wanted` (this build's command line), else `[]`. A pid file without a command counts as
+ * started without the agent.
+ */
+export function jvmOptionChanges(pidFile: string, wanted: readonly string[]): string[] {
+  return agentChanges(readPid(pidFile)?.command ?? [], wanted);
 }

@@ -1,0 +1,149 @@
+import axios from "axios";
+import {
+  Exposition,
+  parsePrometheusText,
+  sampleValue,
+  samplesOf,
+} from "../../platform/prometheusText";
+import {
+  createTopic,
+  deleteConnector,
+  platformEndpoints,
+  produce,
+  putConnector,
+  receiver,
+  uniqueName,
+} from "./platform";
+
+/**
+ * The Prometheus JMX exporter agent in the real worker and REST proxy, with our rules
+ * (observability/jmx-exporter/): after a delivery, the per-sink figures scraped from `/metrics`
+ * match what the receiver counted. Every lookup names its labels, so rules that drop one (say,
+ * `connector`) fail here.
+ */
+const e = platformEndpoints();
+const client = receiver();
+
+async function scrape(url: string): Promise<Exposition> {
+  const { data } = await axios.get<string>(url, { responseType: "text", timeout: 10_000 });
+  return parsePrometheusText(data);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe("Prometheus metrics of the worker and the REST proxy", () => {
+  let name = "";
+  afterAll(async () => {
+    if (name !== "") await deleteConnector(name);
+  });
+
+  it("serve per-sink figures that match what the receiver counted", async () => {
+    const N = 12;
+    const path = `/${uniqueName("scrape")}`;
+    const topic = uniqueName("scrape-src");
+    await createTopic(topic, 1);
+    // The topic is new: the proxy's producer has no series for it yet.
+    const proxyBefore = await scrape(e.restProxyMetricsUrl);
+    expect(
+      sampleValue(proxyBefore, "rest_proxy_producer_topic_record_send_total", { topic }),
+    ).toBeUndefined();
+
+    name = uniqueName("scrape-sink");
+    const clientId = `${name}-consumer`;
+    await putConnector(name, {
+      "connector.class": e.httpSinkConnectorClass,
+      topics: topic,
+      "tasks.max": "1",
+      "http.api.url": `${e.receiverUrl}${path}`,
+      "batch.max.size": "5",
+      "batch.json.as.array": "true",
+      // As the stack sets it (components/httpSinkConfig.ts): the rules read the connector from it.
+      "consumer.override.client.id": clientId,
+    });
+    const ids = Array.from({ length: N }, (_, i) => `${path}-${i}`);
+    await produce(
+      topic,
+      ids.map((id) => ({ id, kind: "page_view" })),
+    );
+    const report = await client.waitForIds(ids);
+    expect(report.missing).toEqual([]);
+    const requests = (await client.requests()).filter((r) => r.path === path);
+    const accepted = requests.filter((r) => r.status < 300).length;
+
+    const task = { connector: name, task: "0" };
+    const metrics = await waitFor("the sink's figures to reach the receiver's", async () => {
+      const m = await scrape(e.connectMetricsUrl);
+      const delivered = sampleValue(m, "tracking_http_sink_events_delivered_total", task);
+      const lag = sampleValue(m, "kafka_connect_sink_consumer_records_lag", {
+        connector: name,
+        topic,
+        partition: "0",
+      });
+      return delivered === N && lag === 0 ? m : undefined;
+    });
+
+    // Our sink's own counters, per connector and task: exactly these labels.
+    const [delivered] = samplesOf(metrics, "tracking_http_sink_events_delivered_total", task);
+    expect(delivered.labels).toEqual(task);
+    expect(sampleValue(metrics, "tracking_http_sink_requests_sent_total", task)).toBe(
+      requests.length,
+    );
+    expect(sampleValue(metrics, "tracking_http_sink_responses_2xx_total", task)).toBe(accepted);
+    expect(sampleValue(metrics, "tracking_http_sink_events_dead_lettered_total", task)).toBe(0);
+    expect(metrics.types.get("tracking_http_sink_events_delivered_total")).toBe("counter");
+
+    // Connector and task state, as a state label.
+    expect(
+      sampleValue(metrics, "kafka_connect_connector_status", {
+        connector: name,
+        status: "running",
+      }),
+    ).toBe(1);
+    expect(sampleValue(metrics, "kafka_connect_task_status", { ...task, status: "running" })).toBe(
+      1,
+    );
+    expect(
+      sampleValue(metrics, "kafka_connect_worker_connector_tasks", {
+        connector: name,
+        state: "running",
+      }),
+    ).toBe(1);
+
+    // The worker's own sink-task figures agree: every record read, no dead-letter write.
+    expect(sampleValue(metrics, "kafka_connect_sink_task_record_read_total", task)).toBe(N);
+    expect(
+      sampleValue(metrics, "kafka_connect_task_error_deadletterqueue_produce_requests_total", task),
+    ).toBe(0);
+    expect(sampleValue(metrics, "kafka_connect_task_error_records_skipped_total", task)).toBe(0);
+    expect(
+      sampleValue(metrics, "kafka_connect_sink_consumer_records_consumed_total", {
+        connector: name,
+      }),
+    ).toBe(N);
+    expect(
+      sampleValue(metrics, "kafka_connect_sink_consumer_records_lag_max", { connector: name }),
+    ).toBeDefined();
+
+    // The REST proxy's producer wrote the N records to the topic. (The stand-in has no HTTP
+    // request or 429 counter of its own; see observability/README.md.)
+    const proxy = await scrape(e.restProxyMetricsUrl);
+    const sent = samplesOf(proxy, "rest_proxy_producer_topic_record_send_total", { topic });
+    expect(sent.map((s) => s.value)).toEqual([N]);
+    expect(Object.keys(sent[0].labels).sort()).toEqual(["client_id", "topic"]);
+  }, 180_000);
+});
