@@ -73,7 +73,7 @@ export interface DocumentedMetric {
 export function documentedMetrics(readme: string): Map<string, DocumentedMetric> {
   const rows = new Map<string, DocumentedMetric>();
   for (const line of readme.split("\n")) {
-    const m = /^\| `([a-z_:0-9]+)` \| (counter|gauge) \|([^|]*)\|/.exec(line);
+    const m = /^\|\s*`([a-z_:0-9]+)`\s*\|\s*(counter|gauge)\s*\|([^|]*)\|/.exec(line);
     if (!m) continue;
     const cells = m[3]
       .split(",")
