@@ -48,8 +48,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms 
 
 describe("Prometheus metrics of the worker and the REST proxy", () => {
   let name = "";
+  const others: string[] = [];
   afterAll(async () => {
-    if (name !== "") await deleteConnector(name);
+    await client.reject(null);
+    for (const n of [name, ...others]) if (n !== "") await deleteConnector(n);
   });
 
   it("serve per-sink figures that match what the receiver counted", async () => {
@@ -145,5 +147,76 @@ describe("Prometheus metrics of the worker and the REST proxy", () => {
     const sent = samplesOf(proxy, "rest_proxy_producer_topic_record_send_total", { topic });
     expect(sent.map((s) => s.value)).toEqual([N]);
     expect(Object.keys(sent[0].labels).sort()).toEqual(["client_id", "topic"]);
+  }, 180_000);
+
+  it("count dead-letter writes and show a failed task by its state", async () => {
+    // The receiver refuses events of kind "refused" with 400 (not retried).
+    await client.reject({ status: 400, field: "kind", value: "refused" });
+    const events = (prefix: string) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `${prefix}-${i}`,
+        kind: i === 2 ? "refused" : "page_view",
+      }));
+    const sink = async (label: string, extra: Record<string, string>) => {
+      const topic = uniqueName(`${label}-src`);
+      await createTopic(topic, 1);
+      const connector = uniqueName(label);
+      others.push(connector);
+      await putConnector(connector, {
+        "connector.class": e.httpSinkConnectorClass,
+        topics: topic,
+        "tasks.max": "1",
+        "http.api.url": `${e.receiverUrl}/${connector}`,
+        "batch.max.size": "1",
+        "batch.json.as.array": "true",
+        // 400 is not retried: the refused event is dead-lettered, or fails the task, at once.
+        "retry.on.status.codes": "429,500-",
+        ...extra,
+      });
+      await produce(topic, events(connector));
+      return { connector, topic };
+    };
+    // Dead-lettered: errors.tolerance=all with a dead-letter topic.
+    const dead = await sink("scrape-dlq", {
+      "errors.tolerance": "all",
+      "errors.deadletterqueue.topic.name": `${uniqueName("scrape-dlq")}.dlq`,
+      "errors.deadletterqueue.topic.replication.factor": "1",
+    });
+    // Failed: errors.tolerance none and behavior.on.error fail (the defaults).
+    const failed = await sink("scrape-fail", {});
+
+    const deadTask = { connector: dead.connector, task: "0" };
+    const m = await waitFor("a dead-letter write and a failed task", async () => {
+      const x = await scrape(e.connectMetricsUrl);
+      const written = sampleValue(
+        x,
+        "kafka_connect_task_error_deadletterqueue_produce_requests_total",
+        deadTask,
+      );
+      const state = sampleValue(x, "kafka_connect_task_status", {
+        connector: failed.connector,
+        task: "0",
+        status: "failed",
+      });
+      return written === 1 && state === 1 ? x : undefined;
+    });
+    expect(sampleValue(m, "tracking_http_sink_events_dead_lettered_total", deadTask)).toBe(1);
+    expect(sampleValue(m, "tracking_http_sink_events_delivered_total", deadTask)).toBe(3);
+    expect(sampleValue(m, "tracking_http_sink_responses_4xx_total", deadTask)).toBe(1);
+    expect(
+      sampleValue(m, "kafka_connect_task_error_deadletterqueue_produce_failures_total", deadTask),
+    ).toBe(0);
+    // One series per task, the failed state's only: no stale "running" beside it.
+    expect(
+      samplesOf(m, "kafka_connect_task_status", { connector: failed.connector }).map(
+        (s) => s.labels.status,
+      ),
+    ).toEqual(["failed"]);
+    expect(
+      sampleValue(m, "kafka_connect_worker_connector_tasks", {
+        connector: failed.connector,
+        state: "failed",
+      }),
+    ).toBe(1);
   }, 180_000);
 });
