@@ -1,3 +1,4 @@
+import axios from "axios";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,8 @@ import {
   ROOT,
 } from "../../scripts/pulumiCli";
 import { kubectl, kubectlOk } from "../integration/kubernetesFixtures";
-import { platformEndpoints } from "../integration/platform";
+import { idsFromBody, ReceiverClient } from "../../platform/receiverClient";
+import { platformEndpoints, V2_JSON } from "../integration/platform";
 import {
   containerOf,
   CONTROLLED_KINDS,
@@ -26,6 +28,7 @@ import {
 } from "./kubernetes/cluster";
 import { kubeStackSettings, StackSettings, writeStackFile } from "./kubernetes/stack";
 import { setSecret } from "./kubernetes/secrets";
+import { basicHeader, headerOf } from "./secretsStack";
 
 /**
  * A kubernetes-enabled stack under the real engine, its workloads applied to the platform's real
@@ -55,6 +58,14 @@ const RECEIVER_PATH = `/${ENV}-${Date.now().toString(36)}`;
 
 const REST = "tracking-rest-proxy";
 const CONNECT = "tracking-connect";
+/** The Secret the Connect pods mount: one key per connector secret of the stack. */
+const CONNECTOR_SECRETS = `${CONNECT}-connector-secrets`;
+const CONNECTOR = `${ENV}-receiver-http-sink`;
+/** The receiver destination's basic auth: its password is the stack's one connector secret. */
+const RECEIVER_USER = `${ENV}-writer`;
+const RECEIVER_PASSWORD_KEY = "receiverPassword";
+const RECEIVER_PASSWORD = `rcv-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const PASSWORD_FILE = `${CONNECTOR}.connection.password`;
 
 /** What cp-kafka-connect's start script (`ub ensure`) requires before it starts the worker. */
 const CONNECT_REQUIRED_ENV = [
@@ -87,6 +98,11 @@ async function cliOk(args: string[]): Promise<PulumiResult> {
 
 function settings(changes: (s: StackSettings) => void = () => undefined): void {
   const s = kubeStackSettings(ENV, e, KUBECONFIG, RECEIVER_PATH);
+  (s.destinations as Record<string, unknown>[])[0].auth = {
+    type: "basic",
+    username: RECEIVER_USER,
+    passwordSecret: RECEIVER_PASSWORD_KEY,
+  };
   changes(s);
   writeStackFile(STACK, s);
 }
@@ -143,6 +159,7 @@ describeIfKube(
       settings();
       await pulumiOk(env, ["stack", "init", STACK]);
       await setSecret(env, STACK, "connectBasicAuthPassword", BASIC_AUTH_PASSWORD);
+      await setSecret(env, STACK, RECEIVER_PASSWORD_KEY, RECEIVER_PASSWORD);
     });
 
     afterAll(async () => {
@@ -164,12 +181,12 @@ describeIfKube(
     it("previews with the policy pack (every policy mandatory, local relaxations)", async () => {
       const result = await cliOk(["preview", ...policyFlags("local")]);
       expect(text(result)).toMatch(/tracking-pipeline@v0\.1\.0/);
-      expect(text(result)).toMatch(/\+ 25 to create/);
+      expect(text(result)).toMatch(/\+ 27 to create/);
     });
 
     it("creates every object it declares on the API server, read back by kubectl", async () => {
       const result = await up();
-      expect(text(result)).toMatch(/\+ 25 created/);
+      expect(text(result)).toMatch(/\+ 27 created/);
       const names = (await declared())
         .filter((o) => o.kind !== "ConfigMap" || o.metadata.name !== "kube-root-ca.crt")
         .map(objectRef)
@@ -184,6 +201,7 @@ describeIfKube(
           `PodDisruptionBudget/${CONNECT}`,
           `PodDisruptionBudget/${REST}`,
           `Secret/${CONNECT}-rest-auth`,
+          `Secret/${CONNECTOR_SECRETS}`,
           `Service/${CONNECT}`,
           `Service/${REST}`,
         ].sort(),
@@ -259,6 +277,76 @@ describeIfKube(
       const exported = (await cliOk(["stack", "export"])).stdout;
       expect(exported).not.toContain(BASIC_AUTH_PASSWORD);
       for (const out of printed) expect(out).not.toContain(BASIC_AUTH_PASSWORD);
+    });
+
+    it("keeps the connector secrets in their Secret, mounted read-only where the workers' config provider reads", async () => {
+      const items = await everything();
+      const secret = items.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!;
+      // One key per connector secret of the stack: the receiver's basic-auth password.
+      expect(Object.keys(secret.data ?? {})).toEqual([PASSWORD_FILE]);
+      expect(Buffer.from(secret.data![PASSWORD_FILE], "base64").toString()).toBe(RECEIVER_PASSWORD);
+      const deployment = items.find((i) => objectRef(i) === `Deployment/${CONNECT}`)!;
+      const pod = deployment.spec!.template!;
+      const volumes = (pod.spec.volumes ?? []).filter(
+        (v) => v.secret?.secretName === CONNECTOR_SECRETS,
+      );
+      expect(volumes).toHaveLength(1);
+      const container = containerOf(items, CONNECT);
+      const mounts = (container.volumeMounts ?? []).filter((m) => m.name === volumes[0].name);
+      const value = (n: string) => container.env?.find((v) => v.name === n)?.value;
+      const allowed = value("CONNECT_CONFIG_PROVIDERS_DIR_PARAM_ALLOWED_PATHS");
+      expect(allowed).toMatch(/^\//);
+      expect(mounts).toEqual([expect.objectContaining({ mountPath: allowed, readOnly: true })]);
+      expect(value("CONNECT_CONFIG_PROVIDERS")).toBe("dir");
+      expect(value("CONNECT_CONFIG_PROVIDERS_DIR_CLASS")).toBe(
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+      );
+      // The value is in that Secret only: no env var, ConfigMap, ReplicaSet or pod holds it.
+      expect(holdersOf(items, RECEIVER_PASSWORD)).toEqual([`Secret/${CONNECTOR_SECRETS}`]);
+      const envValues = items
+        .flatMap((i) => [
+          ...(i.spec?.template?.spec.containers ?? []),
+          ...(i.spec?.containers ?? []),
+        ])
+        .flatMap((c) => c.env ?? [])
+        .filter((v) => v.value?.includes(RECEIVER_PASSWORD));
+      expect(envValues).toEqual([]);
+      // A new resourceVersion of the Secret rolls the workers.
+      expect(pod.metadata.annotations?.["tracking-pipeline/connector-secrets-version"]).toBe(
+        secret.metadata.resourceVersion,
+      );
+      const exported = (await cliOk(["stack", "export"])).stdout;
+      expect(exported).not.toContain(RECEIVER_PASSWORD);
+      for (const out of printed) expect(out).not.toContain(RECEIVER_PASSWORD);
+    });
+
+    it("delivers through the platform's worker, its connector reading the password from the worker's folder", async () => {
+      const { data: config } = await axios.get<Record<string, string>>(
+        `${e.connectUrl}/connectors/${CONNECTOR}/config`,
+      );
+      expect(config["connection.password"]).toBe(
+        `\${dir:${e.connectSecretsDirectory}:${PASSWORD_FILE}}`,
+      );
+      const receiver = new ReceiverClient(e.receiverUrl);
+      const since = (await receiver.requests()).reduce((m, r) => Math.max(m, r.seq), 0);
+      const ids = Array.from({ length: 50 }, (_, i) => `${RECEIVER_PATH}-${i}`);
+      await axios.post(
+        `${e.restProxyUrl}/topics/${ENV}.tracking`,
+        { records: ids.map((id) => ({ value: { id, type: "page_view" } })) },
+        { headers: { "Content-Type": V2_JSON } },
+      );
+      const onPath = (r: { path: string }) => r.path.startsWith(RECEIVER_PATH);
+      const report = await receiver.waitForIds(ids, {
+        extract: (r) => (onPath(r) ? idsFromBody()(r) : []),
+      });
+      expect(report.missing).toEqual([]);
+      const accepted = (await receiver.requests(since)).filter(
+        (r) => onPath(r) && r.status === 200,
+      );
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const r of accepted) {
+        expect(headerOf(r, "Authorization")).toBe(basicHeader(RECEIVER_USER, RECEIVER_PASSWORD));
+      }
     });
 
     it("finds no change on a second preview", async () => {

@@ -24,7 +24,11 @@ export interface Container {
   readonly name: string;
   readonly image: string;
   readonly env?: readonly EnvVar[];
-  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly volumeMounts?: readonly {
+    readonly name: string;
+    readonly mountPath: string;
+    readonly readOnly?: boolean;
+  }[];
   readonly resources?: { readonly limits?: Record<string, string> };
 }
 
@@ -46,13 +50,19 @@ export interface KubeObject {
     readonly namespace?: string;
     readonly labels?: Record<string, string>;
     readonly annotations?: Record<string, string>;
+    readonly resourceVersion?: string;
     readonly ownerReferences?: readonly { readonly kind: string; readonly name: string }[];
   };
   readonly spec?: {
     readonly replicas?: number;
     readonly selector?: LabelSelector | Record<string, string>;
     readonly podSelector?: LabelSelector;
-    readonly template?: { readonly metadata: { readonly labels: Record<string, string> } } & {
+    readonly template?: {
+      readonly metadata: {
+        readonly labels: Record<string, string>;
+        readonly annotations?: Record<string, string>;
+      };
+    } & {
       readonly spec: PodSpec;
     };
     readonly scaleTargetRef?: {
