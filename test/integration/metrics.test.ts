@@ -24,7 +24,12 @@ import {
 const e = platformEndpoints();
 const client = receiver();
 
-async function scrape(url: string): Promise<Exposition> {
+async function scrape(url: string | undefined): Promise<Exposition> {
+  if (url === undefined) {
+    throw new Error(
+      "endpoints.json has no metrics URLs: it was written by an older `up`; run `npm run platform -- up`.",
+    );
+  }
   const { data } = await axios.get<string>(url, { responseType: "text", timeout: 10_000 });
   return parsePrometheusText(data);
 }
