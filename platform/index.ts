@@ -19,13 +19,7 @@ import {
 } from "./components";
 import { KUBERNETES_COMPONENTS } from "./component";
 import { connectSecretsDirectory, ensureConnectSecretsDirectory } from "./connectSecrets";
-import {
-  MetricsProcess,
-  agentMissing,
-  metricsPort,
-  metricsPortTaken,
-  metricsUrl,
-} from "./metricsAgent";
+import { METRICS_PROCESS, checkAgentCanStart, metricsUrl } from "./metricsAgent";
 import { jvmOptionChanges, workerConfigChanges } from "./workerReuse";
 import { PlatformJars, ensureFetched } from "./fetch";
 import {
@@ -189,12 +183,6 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
   "kube-controller-manager": "kubeControllerManager",
 };
 
-/** The components whose JVM carries the metrics agent, on a port of its own. */
-const METRICS_PROCESS: Partial<Record<ComponentName, MetricsProcess>> = {
-  connect: "connect",
-  "rest-proxy": "rest-proxy",
-};
-
 /**
  * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
  * when it exits or is not ready in time. `changes`, when given, lists what differs between the
@@ -226,14 +214,7 @@ async function startComponent(
     pid = existing.pid;
     outcome = "reused";
   } else {
-    const metrics = METRICS_PROCESS[component.name];
-    if (metrics) {
-      const missing = agentMissing(jars, metrics);
-      if (missing) throw new Error(missing);
-      if (await portOpen(HOST, metricsPort(settings, metrics))) {
-        throw new Error(metricsPortTaken(settings, metrics));
-      }
-    }
+    await checkAgentCanStart(settings, jars, component.name);
     if (await portOpen(HOST, component.port)) {
       throw new Error(
         `${component.name}: port ${component.port} is already taken by a process this platform ` +

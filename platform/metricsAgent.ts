@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { Component, HOST } from "./component";
+import { Component, ComponentName, HOST } from "./component";
 import { PlatformJars, jmxAgentJar } from "./fetch";
+import { portOpen } from "./probes";
 import { PORT_ENV, PlatformPorts, PlatformSettings } from "./settings";
 
 /**
@@ -15,6 +16,12 @@ import { PORT_ENV, PlatformPorts, PlatformSettings } from "./settings";
 export const RULES_DIR = resolve(__dirname, "..", "observability", "jmx-exporter");
 
 export type MetricsProcess = "connect" | "rest-proxy";
+
+/** The components whose JVM carries the agent, each on a metrics port of its own. */
+export const METRICS_PROCESS: Partial<Record<ComponentName, MetricsProcess>> = {
+  connect: "connect",
+  "rest-proxy": "rest-proxy",
+};
 
 const RULES_FILE: Record<MetricsProcess, string> = {
   connect: "connect.yml",
@@ -79,6 +86,24 @@ export function agentMissing(jars: PlatformJars, process: MetricsProcess): strin
     `${process}: the metrics agent needs ${missing}, which is missing. Run ` +
     "`npm run platform -- fetch` for the agent jar, or restore observability/jmx-exporter/."
   );
+}
+
+/**
+ * Before a component with the agent starts: its jar and rules file exist and its metrics port is
+ * free (the agent would otherwise end the JVM with a bind error in its log).
+ */
+export async function checkAgentCanStart(
+  settings: PlatformSettings,
+  jars: PlatformJars,
+  name: ComponentName,
+): Promise<void> {
+  const process = METRICS_PROCESS[name];
+  if (!process) return;
+  const missing = agentMissing(jars, process);
+  if (missing) throw new Error(missing);
+  if (await portOpen(HOST, metricsPort(settings, process))) {
+    throw new Error(metricsPortTaken(settings, process));
+  }
 }
 
 /** The message when a process's metrics port is taken, naming the setting that moves it. */
