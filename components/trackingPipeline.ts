@@ -168,9 +168,15 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       }
       const k8sProvider = new k8s.Provider(
         `${name}-k8s`,
-        s.kubernetesRenderDirectory !== ""
-          ? { renderYamlToDirectory: s.kubernetesRenderDirectory }
-          : kubeconfigArgs(s.kubernetesKubeconfig),
+        {
+          ...(s.kubernetesRenderDirectory !== ""
+            ? { renderYamlToDirectory: s.kubernetesRenderDirectory }
+            : kubeconfigArgs(s.kubernetesKubeconfig)),
+          // A rotated password updates its Secret in place. By default the plugin replaces a
+          // Secret whose data changes, and the fixed name makes that a delete first, which takes
+          // the Deployments that mount it with it: every worker at once instead of a rollout.
+          enableSecretMutable: true,
+        },
         { parent: this },
       );
       const namespace = new k8s.core.v1.Namespace(

@@ -390,41 +390,33 @@ describeIfKube(
       await cliOk(["preview", "--expect-no-changes"]);
     });
 
-    // KNOWN BUG, marked `failing` until fixed: the kubernetes provider treats a Secret as
-    // immutable, so the rotation deletes and recreates `tracking-connect-connector-secrets` (a
-    // fixed name: delete first) and, as its dependent, deletes and recreates the Connect
-    // Deployment: every worker goes at once. With PULUMI_K8S_ENABLE_SECRET_MUTABLE=true (the
-    // provider option `enableSecretMutable`) this step passes: the Secret and the Deployment are
-    // updated in place. Turn it back into `it` once components/trackingPipeline.ts sets it.
-    it.failing(
-      "rotates the connector password: a new Secret version in the pod template, the new value in the worker's file",
-      async () => {
-        const before = await declared();
-        const oldVersion = before.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!
-          .metadata.resourceVersion;
-        await setSecret(env, STACK, RECEIVER_PASSWORD_KEY, ROTATED_PASSWORD);
-        const result = await up();
-        expect(text(result)).not.toMatch(/created|deleted|replaced/);
-        const items = await declared();
-        const secret = items.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!;
-        expect(secret.metadata.resourceVersion).not.toBe(oldVersion);
-        expect(Buffer.from(secret.data![PASSWORD_FILE], "base64").toString()).toBe(
-          ROTATED_PASSWORD,
-        );
-        const pod = items.find((i) => objectRef(i) === `Deployment/${CONNECT}`)!.spec!.template!;
-        expect(pod.metadata.annotations?.["tracking-pipeline/connector-secrets-version"]).toBe(
-          secret.metadata.resourceVersion,
-        );
-        expect(holdersOf(items, ROTATED_PASSWORD)).toEqual([`Secret/${CONNECTOR_SECRETS}`]);
-        expect(readFileSync(join(e.connectSecretsDirectory!, PASSWORD_FILE), "utf8")).toBe(
-          ROTATED_PASSWORD,
-        );
-        await cliOk(["preview", "--expect-no-changes"]);
-        const exported = (await cliOk(["stack", "export"])).stdout;
-        expect(exported).not.toContain(RECEIVER_PASSWORD);
-        for (const out of printed) expect(out).not.toContain(RECEIVER_PASSWORD);
-      },
-    );
+    // The stack's kubernetes provider sets `enableSecretMutable`: without it the plugin replaced
+    // the Secret (a fixed name: delete first) and, as its dependent, the Connect Deployment, so
+    // every worker went at once. Now both are updated in place: the workers roll.
+    it("rotates the connector password: a new Secret version in the pod template, the new value in the worker's file", async () => {
+      const before = await declared();
+      const oldVersion = before.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!
+        .metadata.resourceVersion;
+      await setSecret(env, STACK, RECEIVER_PASSWORD_KEY, ROTATED_PASSWORD);
+      const result = await up();
+      expect(text(result)).not.toMatch(/created|deleted|replaced/);
+      const items = await declared();
+      const secret = items.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!;
+      expect(secret.metadata.resourceVersion).not.toBe(oldVersion);
+      expect(Buffer.from(secret.data![PASSWORD_FILE], "base64").toString()).toBe(ROTATED_PASSWORD);
+      const pod = items.find((i) => objectRef(i) === `Deployment/${CONNECT}`)!.spec!.template!;
+      expect(pod.metadata.annotations?.["tracking-pipeline/connector-secrets-version"]).toBe(
+        secret.metadata.resourceVersion,
+      );
+      expect(holdersOf(items, ROTATED_PASSWORD)).toEqual([`Secret/${CONNECTOR_SECRETS}`]);
+      expect(readFileSync(join(e.connectSecretsDirectory!, PASSWORD_FILE), "utf8")).toBe(
+        ROTATED_PASSWORD,
+      );
+      await cliOk(["preview", "--expect-no-changes"]);
+      const exported = (await cliOk(["stack", "export"])).stdout;
+      expect(exported).not.toContain(RECEIVER_PASSWORD);
+      for (const out of printed) expect(out).not.toContain(RECEIVER_PASSWORD);
+    });
 
     it("stops a memory request above its limit at preview, naming the setting", async () => {
       settings((s) => {

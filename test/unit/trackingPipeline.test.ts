@@ -146,9 +146,10 @@ describe("TrackingPipeline", () => {
       secrets: {},
     });
     await settled(pipeline);
-    expect(named("pulumi:providers:kubernetes", "tracking-k8s").inputs).toMatchObject({
-      renderYamlToDirectory: "rendered/dev",
-    });
+    const provider = named("pulumi:providers:kubernetes", "tracking-k8s").inputs;
+    expect(provider).toMatchObject({ renderYamlToDirectory: "rendered/dev" });
+    // A rotated password updates its Secret in place, never a delete and re-create.
+    expect(String(provider.enableSecretMutable)).toBe("true");
   });
 
   it("names every secret that is not set in one message without a stack trace", () => {
