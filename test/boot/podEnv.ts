@@ -129,6 +129,8 @@ export function writeMountedFiles(
     const entries = source.items
       ? source.items.map((i) => [i.path, source.files![i.key]] as const)
       : Object.entries(source.files);
+    // A pod sees the mount even when the Secret or ConfigMap holds no key: an empty folder.
+    if (mount.subPath === undefined) mkdirSync(join(root, mount.mountPath), { recursive: true });
     for (const [path, content] of entries) {
       if (content === undefined) throw new Error(`volume ${volume.name}: missing key for ${path}`);
       if (mount.subPath !== undefined && mount.subPath !== path) continue;

@@ -142,12 +142,15 @@ describe("boot from the rendered Deployment (secured platform)", () => {
   it("renders no password as an env value, and every JAAS variable as a secretKeyRef", () => {
     expectNoPasswordInEnv(connectPod, "connect-kafka-credentials", PASSWORDS);
     expectNoPasswordInEnv(restPod, "rest-proxy-kafka-credentials", PASSWORDS);
-    // The CA reaches both pods as a mounted file, never inline.
-    for (const pod of [connectPod, restPod]) {
-      expect(pod.mounts).toEqual([
-        { name: "kafka-tls", mountPath: "/etc/kafka-tls", readOnly: true },
-      ]);
-    }
+    // The CA reaches both pods as a mounted file, never inline; the workers also mount the
+    // connectors' secrets, where their config provider reads them (it refuses to start without
+    // that folder).
+    const tls = { name: "kafka-tls", mountPath: "/etc/kafka-tls", readOnly: true };
+    expect(restPod.mounts).toEqual([tls]);
+    expect(connectPod.mounts).toEqual([
+      tls,
+      { name: "connector-secrets", mountPath: "/etc/tracking/connector-secrets", readOnly: true },
+    ]);
   });
 
   it(
