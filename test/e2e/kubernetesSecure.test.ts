@@ -158,6 +158,8 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
       [
         `ConfigMap/${CONNECT}-kafka-tls`,
         `ConfigMap/${REST}-kafka-tls`,
+        // The connectors' secrets (the sink's own JAAS line among them), mounted in the workers.
+        `Secret/${CONNECT}-connector-secrets`,
         `Secret/${CONNECT}-kafka-credentials`,
         `Secret/${REST}-kafka-credentials`,
       ].sort(),
@@ -216,7 +218,9 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
   it("keeps every password in its own Secret only, and out of the state and the output", async () => {
     const p = passwords();
     expect(holdersOf(items, p.admin)).toEqual([]);
-    expect(holdersOf(items, p.sink)).toEqual([]);
+    // The sink's own principal: its JAAS line is a connector secret, in the workers' mounted
+    // Secret only (its connector config holds a reference).
+    expect(holdersOf(items, p.sink)).toEqual([`Secret/${CONNECT}-connector-secrets`]);
     expect(holdersOf(items, p.connect)).toEqual([`Secret/${CONNECT}-kafka-credentials`]);
     expect(holdersOf(items, p.restProxy)).toEqual([`Secret/${REST}-kafka-credentials`]);
     const exported = (await cliOk(["stack", "export"])).stdout;
