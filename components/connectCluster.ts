@@ -18,6 +18,7 @@ import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { protectData } from "./topicSet";
 import { drainOneAtATime, workloadSpec } from "./workload";
+import { stackSecret } from "./stackSecret";
 
 export const DEFAULT_CONNECT_IMAGE = "confluentinc/cp-kafka-connect:7.9.1";
 const REST_PORT = 8083;
@@ -205,23 +206,20 @@ export class ConnectCluster extends pulumi.ComponentResource {
     };
     if (args.basicAuth) {
       const { username } = args.basicAuth;
-      this.authSecret = new k8s.core.v1.Secret(
+      this.authSecret = stackSecret(
         `${name}-rest-auth`,
+        metadata,
         {
-          metadata: { ...metadata, name: `${name}-rest-auth` },
-          type: "Opaque",
-          stringData: {
-            "jaas.conf": [
-              "KafkaConnect {",
-              "  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required",
-              '  file="/etc/kafka-connect-auth/users.properties";',
-              "};",
-            ].join("\n"),
-            "users.properties": pulumi.interpolate`${username}: ${args.basicAuth.password}\n`,
-            password: args.basicAuth.password,
-          },
+          "jaas.conf": [
+            "KafkaConnect {",
+            "  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required",
+            '  file="/etc/kafka-connect-auth/users.properties";',
+            "};",
+          ].join("\n"),
+          "users.properties": pulumi.interpolate`${username}: ${args.basicAuth.password}\n`,
+          password: args.basicAuth.password,
         },
-        { parent: this },
+        this,
       );
       volumes.push({ name: "rest-auth", secret: { secretName: `${name}-rest-auth` } });
       mounts.push({ name: "rest-auth", mountPath: "/etc/kafka-connect-auth", readOnly: true });

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CONNECTOR_SECRETS_MOUNT, configProviderProperties } from "./connectorSecrets";
 import { confluentEnvName } from "./kafkaSecurity";
+import { stackSecret } from "./stackSecret";
 
 /** The pod template annotation that rolls the workers when a connector secret changes. */
 export const SECRETS_VERSION_ANNOTATION = "tracking-pipeline/connector-secrets-version";
@@ -35,15 +36,7 @@ export function connectorSecretsMount(
   parent: pulumi.Resource,
 ): ConnectorSecretsMount {
   const secretName = `${name}-connector-secrets`;
-  const secret = new k8s.core.v1.Secret(
-    secretName,
-    {
-      metadata: { ...metadata, name: secretName },
-      type: "Opaque",
-      stringData: pulumi.secret(files),
-    },
-    { parent },
-  );
+  const secret = stackSecret(secretName, metadata, pulumi.secret(files), parent);
   const volumeName = "connector-secrets";
   return {
     secret,

@@ -12,6 +12,7 @@ import {
   KafkaSecurity,
   kafkaTlsConfigMapName,
 } from "./kafkaSecurity";
+import { stackSecret } from "./stackSecret";
 
 /** The Kafka security a workload's clients use: the cluster's settings and who they log in as. */
 export interface KafkaClientArgs {
@@ -52,14 +53,11 @@ export function podKafkaSecurity(
   const secretName = kafkaCredentialsSecretName(name);
   const credentials =
     security.mechanism !== "none" && principal
-      ? new k8s.core.v1.Secret(
+      ? stackSecret(
           secretName,
-          {
-            metadata: { ...metadata, name: secretName },
-            type: "Opaque",
-            stringData: { [JAAS_SECRET_KEY]: jaasConfig(security.mechanism, principal) },
-          },
-          { parent },
+          metadata,
+          { [JAAS_SECRET_KEY]: jaasConfig(security.mechanism, principal) },
+          parent,
         )
       : undefined;
   const volumes: k8s.types.input.core.v1.Volume[] = [];

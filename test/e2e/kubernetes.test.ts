@@ -1,5 +1,5 @@
 import axios from "axios";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -28,6 +28,7 @@ import {
 } from "./kubernetes/cluster";
 import { kubeStackSettings, StackSettings, writeStackFile } from "./kubernetes/stack";
 import { setSecret } from "./kubernetes/secrets";
+import { memoryCeiling } from "./kubernetes/admission";
 import { basicHeader, headerOf } from "./secretsStack";
 
 /**
@@ -418,6 +419,64 @@ describeIfKube(
       for (const out of printed) expect(out).not.toContain(RECEIVER_PASSWORD);
     });
 
+    // A hand edit of the mounted Secret (kubectl patch, a controller, a restore from backup) is
+    // drift: refresh reports it without printing either value, the next preview plans the Secret
+    // back and the workers' roll, and `up` restores the stack's value.
+    it("shows a value changed in the mounted Secret behind Pulumi's back as drift, and up puts the stack's value back", async () => {
+      const tampered = `${ROTATED_PASSWORD}-edited-by-hand`;
+      const patch = JSON.stringify({
+        data: { [PASSWORD_FILE]: Buffer.from(tampered).toString("base64") },
+      });
+      // The patch in a 0600 file of a private folder: no value on a command line.
+      const patchDir = mkdtempSync(join(tmpdir(), "tracking-e2e-kube-patch-"));
+      const patchFile = join(patchDir, "patch.json");
+      writeFileSync(patchFile, patch, { mode: 0o600 });
+      try {
+        await kubectlOk(KUBECONFIG, [
+          "patch",
+          "secret",
+          CONNECTOR_SECRETS,
+          "-n",
+          ENV,
+          "--type",
+          "merge",
+          "--patch-file",
+          patchFile,
+        ]);
+      } finally {
+        rmSync(patchDir, { recursive: true, force: true });
+      }
+      const live = (await declared()).find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!;
+      expect(Buffer.from(live.data![PASSWORD_FILE], "base64").toString()).toBe(tampered);
+
+      const refreshed = await cli(["refresh", "--yes", "--expect-no-changes"]);
+      expect(refreshed.code).not.toBe(0);
+      expect(text(refreshed)).toMatch(
+        /~\s+kubernetes:core\/v1:Secret\s+tracking-connect-connector-secrets\s+update/,
+      );
+      expect(text(refreshed)).toMatch(/no changes were expected for refresh/);
+
+      expect(await plannedChanges()).toEqual([
+        `update tracking-connect-connector-secrets data["${PASSWORD_FILE}"]`,
+        "update tracking-connect-deployment spec.template.metadata.annotations.tracking-pipeline/connector-secrets-version",
+      ]);
+      const result = await up();
+      expect(text(result)).not.toMatch(/created|deleted|replaced/);
+      const items = await declared();
+      const secret = items.find((i) => objectRef(i) === `Secret/${CONNECTOR_SECRETS}`)!;
+      expect(Buffer.from(secret.data![PASSWORD_FILE], "base64").toString()).toBe(ROTATED_PASSWORD);
+      const pod = items.find((i) => objectRef(i) === `Deployment/${CONNECT}`)!.spec!.template!;
+      expect(pod.metadata.annotations?.["tracking-pipeline/connector-secrets-version"]).toBe(
+        secret.metadata.resourceVersion,
+      );
+      await cliOk(["preview", "--expect-no-changes"]);
+      for (const out of printed) {
+        expect(out).not.toContain(tampered);
+        expect(out).not.toContain(ROTATED_PASSWORD);
+      }
+      expect((await cliOk(["stack", "export"])).stdout).not.toContain(tampered);
+    });
+
     it("stops a memory request above its limit at preview, naming the setting", async () => {
       settings((s) => {
         s.connectImage = "confluentinc/cp-kafka-connect:7.9.2";
@@ -434,7 +493,11 @@ describeIfKube(
 
     it("surfaces what the API server rejects, naming the object and the field", async () => {
       // The cluster's own admission rule (a platform team's ceiling): no config can know it.
-      await kubectlOk(KUBECONFIG, ["apply", "-f", "-"], JSON.stringify(memoryCeiling()));
+      await kubectlOk(
+        KUBECONFIG,
+        ["apply", "-f", "-"],
+        JSON.stringify(memoryCeiling(CEILING, ENV)),
+      );
       try {
         await until(
           async () =>
@@ -490,53 +553,3 @@ describeIfKube(
     });
   },
 );
-
-/** A ValidatingAdmissionPolicy and its binding: at most 1536Mi of memory limit in ENV. */
-function memoryCeiling(): object {
-  return {
-    apiVersion: "v1",
-    kind: "List",
-    items: [
-      {
-        apiVersion: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicy",
-        metadata: { name: CEILING },
-        spec: {
-          failurePolicy: "Fail",
-          matchConstraints: {
-            resourceRules: [
-              {
-                apiGroups: ["apps"],
-                apiVersions: ["v1"],
-                operations: ["CREATE", "UPDATE"],
-                resources: ["deployments"],
-              },
-            ],
-          },
-          validations: [
-            {
-              expression:
-                "object.spec.template.spec.containers.all(c, !has(c.resources.limits) || " +
-                "!('memory' in c.resources.limits) || " +
-                "quantity(c.resources.limits.memory).compareTo(quantity('1536Mi')) <= 0)",
-              message:
-                "spec.template.spec.containers[*].resources.limits.memory: this cluster admits at most 1536Mi per container",
-            },
-          ],
-        },
-      },
-      {
-        apiVersion: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicyBinding",
-        metadata: { name: CEILING },
-        spec: {
-          policyName: CEILING,
-          validationActions: ["Deny"],
-          matchResources: {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ENV } },
-          },
-        },
-      },
-    ],
-  };
-}
