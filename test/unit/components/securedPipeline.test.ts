@@ -163,6 +163,40 @@ describe("TrackingPipeline on a secured cluster", () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ["events.example.com"], secretName: "events-tls" }]);
   });
 
+  // A hand edit of a stack-owned Secret must not stop the next `up` on a server-side-apply
+  // field conflict: the stack takes the key back (test/e2e/kubernetes.test.ts proves it live).
+  it("applies every Secret it owns with patchForce", async () => {
+    await settled(
+      new TrackingPipeline("tracking", {
+        environment: "dev",
+        settings: settingsOf({
+          ...securedSettings,
+          connectBasicAuthUsername: "ops",
+          destinations: [
+            {
+              ...securedSettings.destinations[1],
+              auth: { type: "basic", username: "w", passwordSecret: "crmHttpPassword" },
+            },
+          ],
+        }),
+        secrets: { ...secrets, connectBasicAuthPassword: "ops-pw-5", crmHttpPassword: "http-pw-6" },
+      }),
+    );
+    const owned = ofType("kubernetes:core/v1:Secret").map((r) => ({
+      name: r.name,
+      annotations: (r.inputs as { metadata: { annotations?: Record<string, string> } }).metadata
+        .annotations,
+    }));
+    expect(owned.map((o) => o.name).sort()).toEqual([
+      "tracking-connect-connector-secrets",
+      "tracking-connect-kafka-credentials",
+      "tracking-connect-rest-auth",
+      "tracking-rest-proxy-kafka-credentials",
+    ]);
+    for (const o of owned)
+      expect(o).toEqual({ name: o.name, annotations: { "pulumi.com/patchForce": "true" } });
+  });
+
   it("keeps every Kafka password out of plain inputs", async () => {
     await settled(pipeline());
     const text = plainInputs();
