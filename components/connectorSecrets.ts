@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { CONFIG_PROVIDER, secretReference } from "../providers/secretFile/reference";
 
 /*
  * Connector secrets by reference. The worker resolves `${dir:<folder>:<file>}` with Kafka's
@@ -11,8 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 /** Where the Connect pods mount the `<cluster>-connector-secrets` Secret. */
 export const CONNECTOR_SECRETS_MOUNT = "/etc/tracking/connector-secrets";
 
-/** The worker's name for the provider: references start with `${dir:`. */
-export const CONFIG_PROVIDER = "dir";
+export { CONFIG_PROVIDER, secretReference };
 
 export const DIRECTORY_CONFIG_PROVIDER =
   "org.apache.kafka.common.config.provider.DirectoryConfigProvider";
@@ -42,11 +42,6 @@ export function secretFileName(connector: string, key: string): string {
     );
   }
   return name;
-}
-
-/** What a connector config holds instead of a secret. */
-export function secretReference(directory: string, file: string): string {
-  return `\${${CONFIG_PROVIDER}:${directory}:${file}}`;
 }
 
 /** A connector's secret config, moved out of it: references in, values aside by file name. */

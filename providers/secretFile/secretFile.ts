@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretFileProvider } from "./provider";
+import { secretReference } from "./reference";
 
 /** Type token of secret files: `pulumi-nodejs:dynamic/tracking:SecretFile`. */
 export const SECRET_FILE_MODULE = "tracking";
@@ -59,6 +60,8 @@ export class SecretFile extends pulumi.dynamic.Resource {
       SECRET_FILE_MODULE,
       SECRET_FILE_TYPE,
     );
-    this.reference = pulumi.interpolate`\${dir:${this.directory}:${this.fileName}}`;
+    this.reference = pulumi
+      .all([this.directory, this.fileName])
+      .apply(([directory, file]) => secretReference(directory, file));
   }
 }
