@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   COMPONENTS,
   CONNECT_GROUP_ID,
@@ -7,89 +7,37 @@ import {
   Component,
   ComponentName,
   HOST,
-  HTTP_SINK_CONNECTOR_CLASS,
   brokerComponent,
   connectComponent,
   connectConfigFile,
   connectWorkerConfig,
-  readClusterId,
   receiverComponent,
   restProxyComponent,
   stateFiles,
 } from "./components";
 import { KUBERNETES_COMPONENTS } from "./component";
-import { connectSecretsDirectory, ensureConnectSecretsDirectory } from "./connectSecrets";
-import { METRICS_PROCESS, checkAgentCanStart, metricsUrl } from "./metricsAgent";
+import { PlatformEndpoints, endpoints, endpointsFile } from "./endpoints";
+import { ensureConnectSecretsDirectory } from "./connectSecrets";
+import { METRICS_PROCESS, agentMissing, checkAgentCanStart, metricsUrl } from "./metricsAgent";
 import { jvmOptionChanges, workerConfigChanges } from "./workerReuse";
 import { PlatformJars, ensureFetched } from "./fetch";
-import {
-  KubernetesEndpoints,
-  kubernetesComponents,
-  kubernetesEndpoints,
-} from "./kubernetes/components";
+import { kubernetesComponents } from "./kubernetes/components";
 import { portOpen } from "./probes";
 import { withStartLock } from "./startLock";
 import { prepareWorkerAccess } from "./secure/admin";
-import { SASL_MECHANISM, SECURITY_PROTOCOL } from "./secure/config";
 import { credentialsFile, readCredentials } from "./secure/credentials";
-import { tlsFiles } from "./secure/tls";
 import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes";
-import {
-  PORT_ENV,
-  PlatformOptions,
-  PlatformPorts,
-  kafkaVersion,
-  resolveSettings,
-} from "./settings";
+import { PORT_ENV, PlatformOptions, PlatformPorts, resolveSettings } from "./settings";
 
 export type { ComponentName } from "./components";
+export type { PlatformEndpoints, SecurityEndpoint } from "./endpoints";
+export { endpointsFile } from "./endpoints";
 export { COMPONENTS, HTTP_SINK_CONNECTOR_CLASS } from "./components";
 export { KUBERNETES_COMPONENTS } from "./component";
 export type { KubernetesEndpoints } from "./kubernetes/components";
 export type { PlatformOptions, PlatformPorts, PlatformSettings } from "./settings";
 export { DEFAULT_PORTS, resolveSettings } from "./settings";
 export { ensureFetched, isFetched } from "./fetch";
-
-/** How tests, benchmarks and the CLI reach the running platform. */
-export interface PlatformEndpoints {
-  /** `bootstrap.servers` of the broker. */
-  readonly kafkaBootstrap: string;
-  /** Kafka Connect REST API. */
-  readonly connectUrl: string;
-  /** The worker's Prometheus metrics (JMX exporter agent, rules in observability/jmx-exporter/). */
-  readonly connectMetricsUrl: string;
-  /** REST Proxy (Confluent v2 produce, v3 topics). */
-  readonly restProxyUrl: string;
-  /** The REST proxy's Prometheus metrics (same agent, its own rules file). */
-  readonly restProxyMetricsUrl: string;
-  /** The analytics receiver standing in for a provider's HTTP API. */
-  readonly receiverUrl: string;
-  /** KRaft cluster id, also the REST proxy's v3 `cluster_id`. */
-  readonly clusterId: string;
-  /** `connector.class` of the HTTP sink installed in Connect. */
-  readonly httpSinkConnectorClass: string;
-  readonly kafkaVersion: string;
-  /**
-   * The worker's secrets folder (mode 0700, one file per secret, each 0600): a connector config
-   * refers to a file as `${dir:<this folder>:<file>}` and the worker reads it when it starts the
-   * connector's tasks. References to any other folder are refused.
-   */
-  readonly connectSecretsDirectory: string;
-  /** The local API server, when the Kubernetes parts are on. */
-  readonly kubernetes?: KubernetesEndpoints;
-  /** How clients reach the secured profile's broker (absent on the plain one). */
-  readonly security?: SecurityEndpoint;
-}
-
-/** The `security` block of the secured profile's `endpoints.json` (no secret in it). */
-export interface SecurityEndpoint {
-  readonly protocol: "SASL_SSL";
-  readonly mechanism: "SCRAM-SHA-512";
-  /** The CA certificate (PEM) to trust: `ssl.truststore.type=PEM`, `ssl.truststore.location`. */
-  readonly caFile: string;
-  /** `credentials.json` (mode 0600): `{admin, connect, restProxy}`, each `{username, password}`. */
-  readonly credentialsFile: string;
-}
 
 export interface StartResult {
   readonly endpoints: PlatformEndpoints;
@@ -118,11 +66,6 @@ export interface StartOptions extends PlatformOptions {
   readonly stopStartedOnFailure?: boolean;
 }
 
-/** The file `up` writes with the endpoints, for processes that did not start the platform. */
-export function endpointsFile(options: PlatformOptions = {}): string {
-  return join(resolveSettings(options).home, "endpoints.json");
-}
-
 const REPO_ROOT = resolve(__dirname, "..");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -143,34 +86,6 @@ function components(
 /** Every component this configuration runs, in start order. */
 function namesFor(options: PlatformOptions): ComponentName[] {
   return [...COMPONENTS, ...(resolveSettings(options).kubernetes ? KUBERNETES_COMPONENTS : [])];
-}
-
-function endpoints(options: PlatformOptions): PlatformEndpoints {
-  const settings = resolveSettings(options);
-  const p = settings.ports;
-  return {
-    kafkaBootstrap: `${HOST}:${p.kafka}`,
-    connectUrl: `http://${HOST}:${p.connect}`,
-    connectMetricsUrl: metricsUrl(settings, "connect"),
-    restProxyUrl: `http://${HOST}:${p.restProxy}`,
-    restProxyMetricsUrl: metricsUrl(settings, "rest-proxy"),
-    receiverUrl: `http://${HOST}:${p.receiver}`,
-    clusterId: readClusterId(settings) ?? "",
-    httpSinkConnectorClass: HTTP_SINK_CONNECTOR_CLASS,
-    kafkaVersion: kafkaVersion(),
-    connectSecretsDirectory: connectSecretsDirectory(settings),
-    ...(settings.kubernetes ? { kubernetes: kubernetesEndpoints(settings) } : {}),
-    ...(settings.secure
-      ? {
-          security: {
-            protocol: SECURITY_PROTOCOL,
-            mechanism: SASL_MECHANISM,
-            caFile: tlsFiles(settings.home).caCert,
-            credentialsFile: credentialsFile(settings.home),
-          },
-        }
-      : {}),
-  };
 }
 
 const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
@@ -203,6 +118,11 @@ async function startComponent(
   let outcome: "started" | "reused";
   const changed = existing && isAlive(existing) ? (changes?.() ?? []) : [];
   if (changed.length > 0) {
+    // Checked before the old process goes: a start that cannot happen must not leave it stopped.
+    // (Its metrics port is the old process's until then: checked after the stop.)
+    const metrics = METRICS_PROCESS[component.name];
+    const missing = metrics ? agentMissing(jars, metrics) : undefined;
+    if (missing) throw new Error(missing);
     log(
       `${component.name} (pid ${existing?.pid}) runs with an older config (differs in ` +
         `${changed.join(", ")}); restarting it`,
