@@ -17,6 +17,9 @@ import {
   localConfigFile,
 } from "./localStack";
 import { ROOT, policyFlags, pulumiEnvironment, pulumiOk } from "./pulumiCli";
+import { collectStatus } from "../status/collect";
+import { renderStatus } from "../status/render";
+import { targetFromStack } from "../status/target";
 
 const EVENTS = 500;
 const say = (line: string) => console.log(line);
@@ -89,6 +92,10 @@ async function main() {
     );
     say(`  ${sample.body.slice(0, 300)}${sample.body.length > 300 ? " ..." : ""}`);
   }
+  say("");
+  say(`npm run status (the stack's pipeline now; \`-- --watch\` refreshes it):`);
+  const status = await collectStatus(targetFromStack(ROOT, LOCAL_STACK));
+  for (const line of renderStatus(status).trimEnd().split("\n")) say(`  ${line}`);
   say("");
   say("The platform keeps running. To stop it: npm run platform -- down");
   say(`The local stack's state is in ${backendDir} (npm run platform -- reset wipes it too).`);
