@@ -10,7 +10,14 @@ import { isRecord, readJson } from "./common";
  */
 
 export type PartName =
-  "pulumi" | "language-nodejs" | "shims" | "kafka" | "kubernetes" | "etcd" | "kube-server";
+  | "pulumi"
+  | "language-nodejs"
+  | "shims"
+  | "kafka"
+  | "kubernetes"
+  | "etcd"
+  | "kube-server"
+  | "promtool";
 export type Outcome = "built" | "cached" | "found" | "skipped";
 
 export interface PartResult {

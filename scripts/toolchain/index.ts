@@ -9,6 +9,7 @@
  *   tsx scripts/toolchain/index.ts --print-env     only the `export` lines (for `eval "$(...)"`)
  *   tsx scripts/toolchain/index.ts --with-kubernetes   also build the kubernetes plugin (long)
  *   tsx scripts/toolchain/index.ts --with-kube-server  also build etcd and kube-apiserver (long)
+ *   tsx scripts/toolchain/index.ts --with-promtool     also build Prometheus's promtool
  *
  *   tsx scripts/toolchain/index.ts --third-party <dir>   where the upstream source trees are
  *
@@ -28,6 +29,7 @@ import { partCli } from "./parts/cli";
 import { partKafka } from "./parts/kafka";
 import { partKubernetes } from "./parts/kubernetes";
 import { partEtcd, partKubeServer } from "./parts/kubeServer";
+import { partPromtool } from "./parts/promtool";
 import { partLanguageHost } from "./parts/languageHost";
 import { partShims } from "./parts/shims";
 import { reportedVersion, which } from "./run";
@@ -39,6 +41,7 @@ interface Flags {
   force: boolean;
   withKubernetes: boolean;
   withKubeServer: boolean;
+  withPromtool: boolean;
   printEnv: boolean;
 }
 
@@ -103,6 +106,7 @@ async function main(flags: Flags): Promise<void> {
     await step(partEtcd(ctx));
     await step(partKubeServer(ctx));
   }
+  if (flags.withPromtool) await step(partPromtool(ctx));
 
   const exports = exportLines({
     binDir,
@@ -144,6 +148,7 @@ const program = new Command()
     "also build etcd, kube-apiserver and kube-controller-manager for the platform (long build)",
     false,
   )
+  .option("--with-promtool", "also build Prometheus's promtool (the alert rules' tests)", false)
   .option("--print-env", "print only the export lines, for eval", false)
   .action(async (opts: Flags) => {
     try {
