@@ -53,6 +53,11 @@ describe("npm run status: the stack's target", () => {
           "      url: https://collect.example.com/e",
           "      topics: [tracking, orders]",
           "      errors: { tolerance: all, deadLetterTopic: true }",
+          "    - name: crm",
+          "      url: https://crm.example.com/e",
+          "      connectorClass: confluent",
+          "      topics: [orders]",
+          "      errors: { tolerance: none, deadLetterTopic: false }",
           "",
         ].join("\n"),
       );
@@ -68,6 +73,14 @@ describe("npm run status: the stack's target", () => {
           group: "connect-qa-amp-http-sink",
           deliveredMetric: "tracking",
           deadLetterTopic: "qa.amp.dlq",
+        },
+        // Confluent's connector has no delivered count of its own: Connect's sent records.
+        {
+          destination: "crm",
+          connector: "qa-crm-http-sink",
+          topics: ["qa.orders"],
+          group: "connect-qa-crm-http-sink",
+          deliveredMetric: "connect",
         },
       ]);
       const over = targetFromStack(dir, "qa", {
