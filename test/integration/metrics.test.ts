@@ -14,6 +14,7 @@ import {
   receiver,
   uniqueName,
 } from "./platform";
+import { refusingSink } from "./refusingSink";
 
 /**
  * The Prometheus JMX exporter agent in the real worker and REST proxy, with our rules
@@ -163,23 +164,9 @@ describe("Prometheus metrics of the worker and the REST proxy", () => {
         kind: i === 2 ? "refused" : "page_view",
       }));
     const sink = async (label: string, extra: Record<string, string>) => {
-      const topic = uniqueName(`${label}-src`);
-      await createTopic(topic, 1);
-      const connector = uniqueName(label);
-      others.push(connector);
-      await putConnector(connector, {
-        "connector.class": e.httpSinkConnectorClass,
-        topics: topic,
-        "tasks.max": "1",
-        "http.api.url": `${e.receiverUrl}/${connector}`,
-        "batch.max.size": "1",
-        "batch.json.as.array": "true",
-        // 400 is not retried: the refused event is dead-lettered, or fails the task, at once.
-        "retry.on.status.codes": "429,500-",
-        ...extra,
-      });
-      await produce(topic, events(connector));
-      return { connector, topic };
+      const made = await refusingSink(label, extra, events);
+      others.push(made.connector);
+      return made;
     };
     // Dead-lettered: errors.tolerance=all with a dead-letter topic.
     const dead = await sink("scrape-dlq", {

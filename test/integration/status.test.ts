@@ -4,15 +4,8 @@ import { collectStatus, PipelineStatus, SinkStatus } from "../../status/collect"
 import { renderStatus } from "../../status/render";
 import { SinkTarget, StatusTarget } from "../../status/target";
 import { ROOT } from "../../scripts/pulumiCli";
-import {
-  createTopic,
-  deleteConnector,
-  platformEndpoints,
-  produce,
-  putConnector,
-  receiver,
-  uniqueName,
-} from "./platform";
+import { deleteConnector, platformEndpoints, receiver, uniqueName } from "./platform";
+import { refusingSink } from "./refusingSink";
 
 /**
  * `npm run status` on the real platform: the figures of each row are the worker's, Kafka's and
@@ -33,27 +26,15 @@ function target(sinks: SinkTarget[], over: Partial<StatusTarget> = {}): StatusTa
   };
 }
 
-/** A sink on a new topic whose receiver refuses events of kind "refused" with 400. */
+/** A sink of ours whose receiver refuses its fourth event (kind "refused") with 400. */
 async function sink(label: string, extra: Record<string, string>, deadLetterTopic?: string) {
-  const topic = uniqueName(`${label}-src`);
-  await createTopic(topic, 1);
-  const connector = uniqueName(label);
+  const { connector, topic } = await refusingSink(label, extra, (c) =>
+    Array.from({ length: 6 }, (_, i) => ({
+      id: `${c}-${i}`,
+      kind: i === 3 ? "refused" : "page_view",
+    })),
+  );
   connectors.push(connector);
-  await putConnector(connector, {
-    "connector.class": e.httpSinkConnectorClass,
-    topics: topic,
-    "tasks.max": "1",
-    "http.api.url": `${e.receiverUrl}/${connector}`,
-    "batch.max.size": "1",
-    "batch.json.as.array": "true",
-    "retry.on.status.codes": "429,500-",
-    ...extra,
-  });
-  const events = Array.from({ length: 6 }, (_, i) => ({
-    id: `${connector}-${i}`,
-    kind: i === 3 ? "refused" : "page_view",
-  }));
-  await produce(topic, events);
   const t: SinkTarget = {
     destination: label,
     connector,
