@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { layoutFor, writeMarker } from "../../../scripts/toolchain/cache";
+import { writeMarker } from "../../../scripts/toolchain/cache";
+import { testContext } from "./toolchainContext";
 import { Context, buildPart } from "../../../scripts/toolchain/context";
 
 describe("buildPart's start line", () => {
@@ -10,16 +11,7 @@ describe("buildPart's start line", () => {
   let said: string[];
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), "toolchain-part-"));
-    ctx = {
-      layout: layoutFor(root, "3.248.0"),
-      versions: { cli: "3.248.0", kafka: "3.13.2", kubernetes: "4.34.2" },
-      force: false,
-      thirdParty: join(root, "third_party"),
-      cli: "pulumi",
-      cliReplaces: [],
-      cliGoVersion: "1.25",
-      goReady: true,
-    };
+    ctx = testContext(root);
     said = [];
     jest.spyOn(console, "error").mockImplementation((line: string) => void said.push(line));
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { layoutFor, writeMarker } from "../../../scripts/toolchain/cache";
 import { sha256 } from "../../../scripts/toolchain/common";
+import { testContext } from "./toolchainContext";
 import { Context } from "../../../scripts/toolchain/context";
 import {
   PROMETHEUS_VERSION,
@@ -15,16 +16,7 @@ describe("the promtool part", () => {
   let ctx: Context;
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), "toolchain-promtool-"));
-    ctx = {
-      layout: layoutFor(root, "3.248.0"),
-      versions: { cli: "3.248.0", kafka: "3.13.2", kubernetes: "4.34.2" },
-      force: false,
-      thirdParty: join(root, "third_party"),
-      cli: "pulumi",
-      cliReplaces: [],
-      cliGoVersion: "1.25",
-      goReady: true,
-    };
+    ctx = testContext(root);
     jest.spyOn(console, "error").mockImplementation(() => undefined);
   });
   afterEach(() => {
