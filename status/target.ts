@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { parseStackConfig } from "../config";
+import { stackFileSettings } from "../config/stackFile";
 import { CONNECTOR_CLASSES } from "../components/httpSinkConfig";
+import { sinkGroupId } from "../components/sinkKafkaClients";
 import { connectorNameOf } from "../components/sinkSettings";
 import { topicNaming } from "../components/topicSet";
 import { metricsUrl } from "../platform/metricsAgent";
@@ -65,7 +66,10 @@ export function targetFromStack(
   const platform = resolveSettings({}, env);
   let text = readFileSync(file, "utf8");
   if (local) text = localConfigForPorts(text, platform.ports);
-  const s = parseStackConfig(projectConfig(text, file));
+  const settings = stackFileSettings(text);
+  if (Object.keys(settings).length === 0)
+    throw new Error(`${file} has no tracking-pipeline config.`);
+  const s = parseStackConfig(settings);
   const environment = s.environment || stack;
   const connectUrl = options.connectUrl ?? s.connectUrl;
   if (!connectUrl) {
@@ -86,7 +90,7 @@ export function targetFromStack(
         destination: d.name,
         connector,
         topics: d.topics.map((t) => topicNaming.tracking(environment, t)),
-        group: `connect-${connector}`,
+        group: sinkGroupId(connector),
         deliveredMetric:
           CONNECTOR_CLASSES[d.connectorClass] === CONNECTOR_CLASSES.tracking
             ? "tracking"
@@ -104,18 +108,4 @@ export function targetFromStack(
         }
       : {}),
   };
-}
-
-/** The project's keys of a stack file, values as the engine hands them over; no secrets. */
-function projectConfig(text: string, file: string): Record<string, unknown> {
-  const doc = parse(text) as { config?: Record<string, unknown> } | null;
-  const prefix = "tracking-pipeline:";
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    if (!key.startsWith(prefix)) continue;
-    if (value && typeof value === "object" && "secure" in value) continue;
-    out[key.slice(prefix.length)] = value;
-  }
-  if (Object.keys(out).length === 0) throw new Error(`${file} has no tracking-pipeline config.`);
-  return out;
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { ConfigError, parseStackConfig } from "../../config";
 import * as path from "path";
-import { parse } from "yaml";
+import { stackFileSettings } from "../../config/stackFile";
 
 // The SDK's own wait for outstanding resource registrations (what it does before exiting).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -149,16 +149,10 @@ export function named(type: string, name: string): Registered {
  * hands them over; `secure:` values are left out (tests set their own secrets).
  */
 export function stackConfig(stack: string): Record<string, unknown> {
-  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config?: Record<string, unknown>;
-  };
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config ?? {})) {
-    if (!key.startsWith(`${PROJECT}:`)) continue;
-    if (value && typeof value === "object" && "secure" in value) continue;
-    out[key.slice(PROJECT.length + 1)] = value;
-  }
-  return out;
+  return stackFileSettings(
+    fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"),
+    PROJECT,
+  );
 }
 
 /** The problem lines of the ConfigError that raw config values give; fails if they are valid. */
