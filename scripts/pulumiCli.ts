@@ -21,6 +21,31 @@ const run = promisify(execFile);
 export const TOOLCHAIN_ENTRY = join(ROOT, "scripts", "toolchain", "index.ts");
 
 /**
+ * Runs the toolchain's entry with `flags` (building what is missing) and resolves with what it
+ * printed on stdout; its progress lines, on stderr, go to `log` so that a cold build is not
+ * silent. Throws when it fails.
+ */
+export async function runToolchain(
+  flags: readonly string[],
+  log?: (line: string) => void,
+): Promise<string> {
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  const child = spawn(tsx, [TOOLCHAIN_ENTRY, ...flags], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) log?.(line);
+  });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  if (code !== 0)
+    throw new Error(`scripts/toolchain/index.ts failed (exit ${code}); see its output above`);
+  return stdout;
+}
+
+/**
  * Builds the toolchain when missing (cold: about 5 minutes on an idle machine; then a second) and returns the
  * environment the CLI needs: its PATH and PULUMI_HOME, a file backend (`backendDir`, default
  * the local stack's, `localBackendDir()`), no update checks and no plugin downloads.
@@ -35,26 +60,10 @@ export async function pulumiEnvironment(
     withKubernetes?: boolean;
   } = {},
 ): Promise<NodeJS.ProcessEnv> {
-  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
-  const args = [
-    TOOLCHAIN_ENTRY,
-    "--print-env",
-    ...(options.withKubernetes ? ["--with-kubernetes"] : []),
-  ];
-  // The toolchain prints its progress on stderr; pass it through so a cold build is not silent.
-  const child = spawn(tsx, args, {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line.trim()) options.log?.(line);
-  });
-  const code = await new Promise<number | null>((done) => child.on("close", done));
-  if (code !== 0)
-    throw new Error(`scripts/toolchain/index.ts failed (exit ${code}); see its output above`);
-
+  const stdout = await runToolchain(
+    ["--print-env", ...(options.withKubernetes ? ["--with-kubernetes"] : [])],
+    options.log,
+  );
   const env = applyExportLines(stdout, process.env);
   const backendDir = options.backendDir ?? localBackendDir();
   mkdirSync(backendDir, { recursive: true });

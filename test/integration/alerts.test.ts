@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import {
 } from "../../observability/alerts";
 import { cacheRootFor } from "../../scripts/toolchain/cache";
 import { promtoolBinary } from "../../scripts/toolchain/parts/promtool";
-import { ROOT } from "../../scripts/pulumiCli";
+import { ROOT, runToolchain } from "../../scripts/pulumiCli";
 
 /**
  * The alerting rules under Prometheus's own promtool (built by `npm run toolchain --
@@ -34,14 +34,9 @@ interface RuleTest {
 
 describe("the alerting rules under promtool", () => {
   beforeAll(async () => {
-    const tsx = join(ROOT, "node_modules", ".bin", "tsx");
-    const child = spawn(tsx, ["scripts/toolchain/index.ts", "--with-promtool", "--print-env"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    child.stderr.on("data", (c: Buffer) => process.stderr.write(`[toolchain] ${c.toString()}`));
-    const code = await new Promise<number | null>((done) => child.on("close", done));
-    if (code !== 0) throw new Error(`npm run toolchain -- --with-promtool failed (exit ${code})`);
+    await runToolchain(["--with-promtool", "--print-env"], (line) =>
+      process.stderr.write(`[toolchain] ${line}\n`),
+    );
     promtool = promtoolBinary(cacheRootFor(undefined));
   }, 45 * 60_000);
 
