@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
 import axios from "axios";
 import { platformStatus } from "../../platform";
+import { readMBeans, readSettledMBeans, taskMBean } from "./jmx";
 import {
   createTopic,
   deleteConnector,
@@ -20,49 +19,11 @@ import {
 const e = platformEndpoints();
 const client = receiver();
 
-const READ_METRICS = resolve(
-  __dirname,
-  "..",
-  "..",
-  "connectors",
-  "http-sink",
-  "src",
-  "test-support",
-  "ReadMetrics.java",
-);
-
-interface MBean {
-  readonly name: string;
-  readonly attributes: Readonly<Record<string, number | string | null>>;
-}
-
 function workerPid(): number {
   const connect = platformStatus().find((s) => s.name === "connect");
   if (connect?.pid === undefined) throw new Error("The platform's Connect worker is not running.");
   return connect.pid;
 }
-
-function readMBeans(pattern: string): Promise<MBean[]> {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
-  const args = ["-Xmx64m", "-XX:TieredStopAtLevel=1", READ_METRICS, String(workerPid()), pattern];
-  return new Promise((done, fail) => {
-    execFile(java, args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) {
-        fail(new Error(`Reading MBeans ${pattern} failed: ${err.message}\n${stderr}`));
-        return;
-      }
-      done(
-        stdout
-          .split("\n")
-          .filter((line) => line.startsWith("{"))
-          .map((line) => JSON.parse(line) as MBean),
-      );
-    });
-  });
-}
-
-const taskMBean = (connector: string) => `kafka.connect:type=plugins,connector=${connector},task=0`;
-
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -120,10 +81,14 @@ describe("tracking HTTP sink: per-task metrics in the worker's JMX", () => {
       "events-delivered-total": 5,
       "events-dead-lettered-total": 1,
     };
-    const mbean = await waitFor("the task's counters", async () => {
-      const [m] = await readMBeans(taskMBean(name));
-      return m !== undefined && m.attributes["events-delivered-total"] === 5 ? m : undefined;
+    await waitFor("the task's counters", async () => {
+      const [m] = await readMBeans(workerPid(), taskMBean(name));
+      const a = m?.attributes;
+      const done = a?.["events-delivered-total"] === 5 && a["events-dead-lettered-total"] === 1;
+      return done ? true : undefined;
     });
+    // Every event has its outcome; read the counters again, all at rest (see readSettledMBeans).
+    const [mbean] = await readSettledMBeans(workerPid(), taskMBean(name));
     const a = mbean.attributes;
     expect(Object.fromEntries(Object.keys(want).map((k) => [k, a[k]]))).toEqual(want);
     // Every body the receiver got, counted in bytes by the task (uncompressed here).
@@ -141,7 +106,7 @@ describe("tracking HTTP sink: per-task metrics in the worker's JMX", () => {
     await axios.delete(`${e.connectUrl}/connectors/${connector}`);
     name = "";
     await waitFor("the MBean to go", async () =>
-      (await readMBeans(taskMBean(connector))).length === 0 ? true : undefined,
+      (await readMBeans(workerPid(), taskMBean(connector))).length === 0 ? true : undefined,
     );
   }, 120_000);
 });
