@@ -233,7 +233,16 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
   return withMetricsAgent(worker, settings, jars, "connect");
 }
 
-export function restProxyComponent(settings: PlatformSettings, jars: PlatformJars): Component {
+/**
+ * The REST proxy stand-in with the metrics agent. `overrides` are more of Confluent's keys for its
+ * config file (say `rate.limit.enable`): the platform's own proxy runs without any, tests start a
+ * second proxy with them.
+ */
+export function restProxyComponent(
+  settings: PlatformSettings,
+  jars: PlatformJars,
+  overrides: Readonly<Record<string, string | number>> = {},
+): Component {
   const port = settings.ports.restProxy;
   const url = `http://${HOST}:${port}`;
   const proxy = javaComponent(settings, {
@@ -259,6 +268,7 @@ export function restProxyComponent(settings: PlatformSettings, jars: PlatformJar
             tlsFiles(settings.home).caCert,
           )
         : {}),
+      ...overrides,
     }),
     // Listing topics goes through to the broker: ready means able to produce.
     ready: async () => (await httpGet(`${url}/topics`))?.status === 200,

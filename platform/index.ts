@@ -102,8 +102,9 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
  * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
  * when it exits or is not ready in time. `changes`, when given, lists what differs between the
  * running process's config and this build's: a running process with changes is restarted.
+ * Exported for tests that start a component of their own (in a home and on ports of their own).
  */
-async function startComponent(
+export async function startComponent(
   options: PlatformOptions,
   jars: PlatformJars,
   component: Component,

@@ -1,10 +1,4 @@
-import axios from "axios";
-import {
-  Exposition,
-  parsePrometheusText,
-  sampleValue,
-  samplesOf,
-} from "../../platform/prometheusText";
+import { sampleValue, samplesOf } from "../../platform/prometheusText";
 import {
   createTopic,
   deleteConnector,
@@ -15,42 +9,17 @@ import {
   uniqueName,
 } from "./platform";
 import { refusingSink } from "./refusingSink";
+import { scrape, waitFor } from "./scrape";
 
 /**
  * The Prometheus JMX exporter agent in the real worker and REST proxy, with our rules
  * (observability/jmx-exporter/): after a delivery, the per-sink figures scraped from `/metrics`
  * match what the receiver counted. Every lookup names its labels, so rules that drop one (say,
- * `connector`) fail here.
+ * `connector`) fail here. The REST proxy's HTTP request metrics and its rate limit are tested in
+ * restProxyMetrics.test.ts.
  */
 const e = platformEndpoints();
 const client = receiver();
-
-async function scrape(url: string | undefined): Promise<Exposition> {
-  if (url === undefined) {
-    throw new Error(
-      "endpoints.json has no metrics URLs: it was written by an older `up`; run `npm run platform -- up`.",
-    );
-  }
-  const { data } = await axios.get<string>(url, { responseType: "text", timeout: 10_000 });
-  return parsePrometheusText(data);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe("Prometheus metrics of the worker and the REST proxy", () => {
   let name = "";
@@ -147,8 +116,7 @@ describe("Prometheus metrics of the worker and the REST proxy", () => {
       sampleValue(metrics, "kafka_connect_sink_consumer_records_lag_max", { connector: name }),
     ).toBeDefined();
 
-    // The REST proxy's producer wrote the N records to the topic. (The stand-in has no HTTP
-    // request or 429 counter of its own; see observability/README.md.)
+    // The REST proxy's producer wrote the N records to the topic.
     const proxy = await scrape(e.restProxyMetricsUrl);
     const sent = samplesOf(proxy, "rest_proxy_producer_topic_record_send_total", { topic });
     expect(sent.map((s) => s.value)).toEqual([N]);

@@ -76,7 +76,17 @@ const CONNECT_INPUTS = [
   ]),
 ];
 
+/** Confluent's (rest-utils') request MBeans, as the stand-in registers them too. */
+const JERSEY = "kafka.rest<type=jersey-metrics>";
+const jersey = (status: string) => `kafka.rest<type=jersey-metrics, http_status_code=${status}>`;
+
 const PROXY_INPUTS = [
+  `${JERSEY}<>request-total: 7`,
+  `${JERSEY}<>request-latency-avg: 3.5`,
+  `${JERSEY}<>request-latency-max: 12`,
+  ...["1xx", "2xx", "3xx", "4xx", "5xx", "unknown", "429"].map(
+    (status) => `${jersey(status)}<>request-error-total: 1`,
+  ),
   ...["record-send-total", "record-error-total", "record-retry-total", "byte-total"].map(
     (a) =>
       `kafka.producer<type=producer-topic-metrics, client-id=producer-1, topic=web.events><>${a}: 1`,
@@ -173,5 +183,36 @@ describe("connect.yml labels", () => {
         "kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-web-sink-0, topic=web.events><>records-consumed-total: 5",
       ),
     ).toBeUndefined();
+  });
+});
+
+describe("rest-proxy.yml labels", () => {
+  const rules = loadRules(join(RULES_DIR, "rest-proxy.yml"));
+  it("reads the status class from the MBean, 429 included", () => {
+    expect(exportedBy(rules, `${jersey("429")}<>request-error-total: 2`)).toEqual({
+      name: "rest_proxy_request_errors_total",
+      type: "counter",
+      labels: { http_status_code: "429" },
+    });
+    expect(exportedBy(rules, `${JERSEY}<>request-total: 7`)).toEqual({
+      name: "rest_proxy_requests_total",
+      type: "counter",
+      labels: {},
+    });
+  });
+
+  it("leaves out the untagged error total (the sum of the classes) and the rates", () => {
+    for (const input of [
+      `${JERSEY}<>request-error-total: 3`,
+      `${JERSEY}<>request-error-rate: 0.1`,
+      `${JERSEY}<>request-rate: 0.2`,
+      `${jersey("4xx")}<>request-error-rate: 0.1`,
+    ]) {
+      expect({ input, out: exportedBy(rules, input) }).toEqual({ input, out: undefined });
+    }
+  });
+
+  it("reads the request MBeans it includes", () => {
+    expect(rules.includeObjectNames).toContain("kafka.rest:type=jersey-metrics,*");
   });
 });

@@ -14,6 +14,12 @@ describe("javaComponent", () => {
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
   const settings = () => resolveSettings({ home, extraJvmOpts: ["-Xmx1g"] }, {});
+  const jars: PlatformJars = {
+    root: "/jars",
+    kafkaLibs: "/jars/kafka",
+    restProxyLibs: "/jars/rest-proxy",
+    pluginPath: "/jars/plugins",
+  };
 
   it("starts the main class with the shared JVM options, its classpath and its config file", () => {
     const component = javaComponent(settings(), {
@@ -55,12 +61,6 @@ describe("javaComponent", () => {
   });
 
   it("declares Connect and the REST proxy through it, each with its own heap, class and config", () => {
-    const jars: PlatformJars = {
-      root: "/jars",
-      kafkaLibs: "/jars/kafka",
-      restProxyLibs: "/jars/rest-proxy",
-      pluginPath: "/jars/plugins",
-    };
     const connect = connectComponent(settings(), jars);
     const proxy = restProxyComponent(settings(), jars);
     connect.prepare();
@@ -82,5 +82,16 @@ describe("javaComponent", () => {
     expect(readFileSync(join(home, "connect", "worker.properties"), "utf8")).toContain(
       "plugin.path=/jars/plugins\n",
     );
+  });
+
+  it("writes a REST proxy's extra Confluent keys into its config; the platform's has none", () => {
+    const file = join(home, "rest-proxy", "rest-proxy.properties");
+    restProxyComponent(settings(), jars).prepare();
+    expect(readFileSync(file, "utf8")).not.toContain("rate.limit");
+    const limited = { "rate.limit.enable": "true", "rate.limit.permits.per.sec": 1 };
+    restProxyComponent(settings(), jars, limited).prepare();
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("\nrate.limit.enable=true\nrate.limit.permits.per.sec=1\n");
+    expect(text).toContain("\nbootstrap.servers=127.0.0.1:19092\n");
   });
 });

@@ -34,7 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,6 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kafka's refusals are answered as Confluent's are: an authorization failure is HTTP 403 with
  * `error_code` 40301, an authentication failure 401 with 40101; a refused produce sends nothing.
+ *
+ * <p>Confluent's request rate limit ({@link RateLimit}: `rate.limit.enable`,
+ * `rate.limit.permits.per.sec`, `rate.limit.timeout.ms`; over it HTTP 429, nothing sent to Kafka)
+ * applies to every request but `GET /`, which probes ask. Every request is counted in Confluent's
+ * HTTP request metrics ({@link RequestMetrics}, MBeans `kafka.rest:type=jersey-metrics,*`).
  */
 public final class RestProxy {
   private static final Logger log = LoggerFactory.getLogger(RestProxy.class);
@@ -65,17 +69,17 @@ public final class RestProxy {
   private static final Pattern V3_TOPICS =
       Pattern.compile("^/v3/clusters/([^/]+)/topics(?:/([A-Za-z0-9._-]+))?/?$");
 
-  /** Confluent's `error_code`s (rest-utils' KafkaExceptionMapper). */
-  private static final int KAFKA_AUTHENTICATION_ERROR = 40101;
-  private static final int KAFKA_AUTHORIZATION_ERROR = 40301;
-
   private final KafkaProducer<byte[], byte[]> producer;
   private final Admin admin;
   private final String clusterId;
   private final long metadataTimeoutMs;
   private final Map<String, Long> knownTopics = new ConcurrentHashMap<>();
+  private final RateLimit rateLimit;
+  private final RequestMetrics requestMetrics = new RequestMetrics();
 
   private RestProxy(Properties config) {
+    // Checked first: a bad value stops the start before any Kafka client exists.
+    rateLimit = RateLimit.fromConfig(config);
     String bootstrap = required(config, "bootstrap.servers");
     clusterId = config.getProperty("cluster.id", "local");
     Properties producerProps = prefixed(config, "client.");
@@ -123,11 +127,28 @@ public final class RestProxy {
                   server.stop(0);
                   proxy.producer.close();
                   proxy.admin.close();
+                  proxy.requestMetrics.close();
                 }));
-    log.info("REST proxy listening on {}", listener);
+    log.info(
+        "REST proxy listening on {} (request rate limit: {})", listener, proxy.rateLimit.describe());
   }
 
+  /** Every request: the rate limit, then its route; counted in the metrics whatever the answer. */
   private void handle(HttpExchange ex) throws IOException {
+    long started = System.nanoTime();
+    try {
+      if (rateLimit.admits(ex.getRequestMethod(), ex.getRequestURI().getPath())) {
+        route(ex);
+      } else {
+        error(ex, 429, 429, RateLimit.EXCEEDED_MESSAGE);
+      }
+    } finally {
+      requestMetrics.record(ex.getResponseCode(), System.nanoTime() - started);
+      ex.close();
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
     try {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
@@ -158,16 +179,14 @@ public final class RestProxy {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof AuthenticationException) {
         log.warn("Request {} {}: Kafka refused the proxy's credentials: {}", ex.getRequestMethod(), ex.getRequestURI(), cause.getMessage());
-        error(ex, 401, KAFKA_AUTHENTICATION_ERROR, cause.getMessage());
+        error(ex, 401, ErrorCodes.KAFKA_AUTHENTICATION_ERROR, cause.getMessage());
       } else if (cause instanceof AuthorizationException) {
         log.warn("Request {} {}: not authorized: {}", ex.getRequestMethod(), ex.getRequestURI(), cause.getMessage());
-        error(ex, 403, KAFKA_AUTHORIZATION_ERROR, cause.getMessage());
+        error(ex, 403, ErrorCodes.KAFKA_AUTHORIZATION_ERROR, cause.getMessage());
       } else {
         log.error("Request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
         error(ex, 500, 500, e.toString());
       }
-    } finally {
-      ex.close();
     }
   }
 
@@ -214,10 +233,10 @@ public final class RestProxy {
       ArrayNode offsets = response.putArray("offsets");
       for (int i = 0; i < records.size(); i++) {
         offsets.addObject().putNull("partition").putNull("offset")
-            .put("error_code", errorCode(refused.get())).put("error", refused.get().getMessage());
+            .put("error_code", ErrorCodes.of(refused.get())).put("error", refused.get().getMessage());
       }
       response.putNull("key_schema_id").putNull("value_schema_id");
-      send(ex, requestStatus(offsets), response, V2);
+      send(ex, ErrorCodes.produceStatus(offsets), response, V2);
       return;
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -240,32 +259,11 @@ public final class RestProxy {
       } catch (ExecutionException e) {
         // Confluent reports per-record failures in the body, with its codes for each kind.
         offset.putNull("partition").putNull("offset");
-        offset.put("error_code", errorCode(e.getCause())).put("error", e.getCause().getMessage());
+        offset.put("error_code", ErrorCodes.of(e.getCause())).put("error", e.getCause().getMessage());
       }
     }
     response.putNull("key_schema_id").putNull("value_schema_id");
-    send(ex, requestStatus(offsets), response, V2);
-  }
-
-  /** Confluent's per-record `error_code` of a producer failure (its AbstractProduceAction). */
-  private static int errorCode(Throwable e) {
-    if (e instanceof AuthenticationException) return KAFKA_AUTHENTICATION_ERROR;
-    if (e instanceof AuthorizationException) return KAFKA_AUTHORIZATION_ERROR;
-    if (e instanceof RetriableException) return 50003;
-    return 50002;
-  }
-
-  /**
-   * The HTTP status of a v2 produce, as Confluent's ProduceResponse picks it: 401 or 403 when a
-   * record failed authentication or authorization, else 200 (other failures stay in the body).
-   */
-  private static int requestStatus(ArrayNode offsets) {
-    for (JsonNode offset : offsets) {
-      int code = offset.path("error_code").asInt(0);
-      if (code == KAFKA_AUTHENTICATION_ERROR) return 401;
-      if (code == KAFKA_AUTHORIZATION_ERROR) return 403;
-    }
-    return 200;
+    send(ex, ErrorCodes.produceStatus(offsets), response, V2);
   }
 
   /**
