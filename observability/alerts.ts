@@ -17,6 +17,8 @@ export interface AlertThresholds {
   readonly serverErrorRatio: number;
   /** Share of a destination's answers that are 429 (it throttles the sink). */
   readonly throttledRatio: number;
+  /** Share of the REST proxy's answers that are 429 (it throttles browsers and services). */
+  readonly restProxyThrottledRatio: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
@@ -24,6 +26,7 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   clientErrorRatio: 0.01,
   serverErrorRatio: 0.05,
   throttledRatio: 0.1,
+  restProxyThrottledRatio: 0.05,
 };
 
 export interface AlertRule {
@@ -130,6 +133,16 @@ export function alertGroups(t: AlertThresholds = DEFAULT_ALERT_THRESHOLDS): Rule
           "warning",
           "{{ $labels.connector }}: the destination throttles {{ $value | humanizePercentage }} of requests (429)",
           "Lower the destination's `rateLimit` to its quota so that the sink waits instead of being refused.",
+        ),
+        rule(
+          "TrackingRestProxyThrottling",
+          'sum by (namespace) (rate(rest_proxy_request_errors_total{http_status_code="429"}[5m])) / ' +
+            `sum by (namespace) (rate(rest_proxy_requests_total[5m])) > ${t.restProxyThrottledRatio}`,
+          "5m",
+          "warning",
+          "The REST proxy refuses {{ $value | humanizePercentage }} of requests with 429",
+          "Browsers and services are throttled at the edge (`restProxyRateLimitPermitsPerSecond` per " +
+            "pod): events they do not retry are lost. Raise the limit or the replicas if the traffic is real.",
         ),
       ],
     },
