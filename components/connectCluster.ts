@@ -16,6 +16,7 @@ import { connectorSecretsMount, SECRETS_VERSION_ANNOTATION } from "./connectorSe
 import { KafkaClientArgs, podKafkaSecurity } from "./kafkaPodSecurity";
 import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
+import { METRICS_PORT, metricsAgent } from "./metricsAgent";
 import { protectData } from "./topicSet";
 import { drainOneAtATime, workloadSpec } from "./workload";
 import { stackSecret } from "./stackSecret";
@@ -76,6 +77,17 @@ export interface ConnectClusterArgs {
    * (the Secret and the provider are there all the same, for destinations added later).
    */
   readonly connectorSecrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Prometheus metrics on port `metrics` (9404) of every worker: the JMX exporter agent of the
+   * built image (so it needs `build`) with the rules of observability/jmx-exporter/connect.yml,
+   * reachable from any pod (the NetworkPolicy opens that port). Defaults to false.
+   */
+  readonly metrics?: boolean;
+  /**
+   * `image` was built from components/connect-image/Dockerfile outside the stack (a team's CI),
+   * so it holds the metrics agent: `metrics` works without `build`. Defaults to false.
+   */
+  readonly imageHasMetricsAgent?: boolean;
 }
 
 /** Names of the three compacted internal topics of a Connect group. */
@@ -104,6 +116,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
   public readonly connectorSecrets: k8s.core.v1.Secret;
   /** The Kafka CA (`<name>-kafka-tls`), with TLS and a CA. */
   public readonly kafkaTrust?: k8s.core.v1.ConfigMap;
+  /** The metrics agent's rules (`<name>-metrics-rules`), with `metrics`. */
+  public readonly metricsRules?: k8s.core.v1.ConfigMap;
   public readonly image?: docker.Image;
   /** The image the workers run. */
   public readonly imageName: pulumi.Output<string>;
@@ -112,6 +126,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
    * listed for a plain image): an output, read by the policy `connect-image-contains-connector`.
    */
   public readonly imageFacts: ConnectImageFacts;
+  /** The labels that select the workload's pods (a PodMonitor's selector). */
+  public readonly podSelector: Record<string, string>;
   /** In-cluster URL of the REST API. */
   public readonly endpoint: pulumi.Output<string>;
 
@@ -124,6 +140,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
 
     const labels = standardLabels("kafka-connect", name, "delivery");
     const selector = selectorLabels(labels);
+    this.podSelector = selector;
     const metadata = { name, namespace: args.namespace, labels };
     const replicas = args.replicas ?? 2;
     const rf = args.internalTopicReplicationFactor ?? 3;
@@ -199,6 +216,32 @@ export class ConnectCluster extends pulumi.ComponentResource {
     env.push(...secrets.env);
     const volumes: k8s.types.input.core.v1.Volume[] = [...kafkaSecurity.volumes, secrets.volume];
     const mounts: k8s.types.input.core.v1.VolumeMount[] = [...kafkaSecurity.mounts, secrets.mount];
+    // The workers' JVM options (KAFKA_OPTS), set once below.
+    const javaOptions: string[] = [];
+    if (args.metrics && !plan && !args.imageHasMetricsAgent) {
+      throw new pulumi.ResourceError(
+        "`metrics` needs `build`: the JMX exporter agent ships in the image the stack builds. " +
+          "Set `connectImageBuild: true` (and `connectImageRegistry`), " +
+          "`connectImageHasMetricsAgent: true` for an image built from our Dockerfile elsewhere, " +
+          "or `metricsEnabled: false`.",
+        this,
+        true,
+      );
+    }
+    const agent = args.metrics
+      ? metricsAgent(
+          name,
+          metadata,
+          { rules: "connect", agentImage: this.imageName, inContainerImage: true },
+          this,
+        )
+      : undefined;
+    this.metricsRules = agent?.configMap;
+    if (agent) {
+      volumes.push(...agent.volumes);
+      mounts.push(...agent.mounts);
+      javaOptions.push(agent.javaOption);
+    }
     let readinessProbe: k8s.types.input.core.v1.Probe = {
       httpGet: { path: "/", port: "rest" },
       periodSeconds: 10,
@@ -229,16 +272,13 @@ export class ConnectCluster extends pulumi.ComponentResource {
           value:
             "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension",
         },
-        {
-          name: "KAFKA_OPTS",
-          value: "-Djava.security.auth.login.config=/etc/kafka-connect-auth/jaas.conf",
-        },
         { name: "CONNECT_PROBE_USER", value: username },
         {
           name: "CONNECT_PROBE_PASSWORD",
           valueFrom: { secretKeyRef: { name: `${name}-rest-auth`, key: "password" } },
         },
       );
+      javaOptions.push("-Djava.security.auth.login.config=/etc/kafka-connect-auth/jaas.conf");
       // With auth on, an httpGet probe would need the password in the pod spec; curl reads it from env.
       readinessProbe = {
         exec: {
@@ -253,6 +293,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
       };
     }
 
+    if (javaOptions.length > 0) env.push({ name: "KAFKA_OPTS", value: javaOptions.join(" ") });
+
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -266,7 +308,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
           container: {
             name: "connect",
             image: this.imageName,
-            ports: [{ name: "rest", containerPort: REST_PORT }],
+            ports: [{ name: "rest", containerPort: REST_PORT }, ...(agent ? [agent.port] : [])],
             env,
             volumeMounts: mounts,
             readinessProbe,
@@ -293,6 +335,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
           ...(this.kafkaCredentials ? [this.kafkaCredentials] : []),
           ...(this.kafkaTrust ? [this.kafkaTrust] : []),
           this.connectorSecrets,
+          ...(agent ? [agent.configMap] : []),
         ],
       },
     );
@@ -326,6 +369,9 @@ export class ConnectCluster extends pulumi.ComponentResource {
               ],
               ports: [{ protocol: "TCP", port: REST_PORT }],
             },
+            // Prometheus runs in another namespace on most clusters: the metrics (no secrets in
+            // them) are open to every source, the REST API stays closed.
+            ...(agent ? [{ ports: [{ protocol: "TCP", port: METRICS_PORT }] }] : []),
           ],
         },
       },

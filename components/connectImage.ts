@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import { JMX_EXPORTER_VERSION } from "./metricsAgent";
 
 // The Connect image the stack builds: our HTTP sink connector compiled from the repository's
 // sources in the Dockerfile's Maven stage, on the pinned cp-kafka-connect base, with Confluent's
@@ -101,7 +102,8 @@ function baseTagOf(baseImage: string): string {
 /**
  * The image's name, build arguments and contents. The tag says what is inside, so that a new
  * connector version, base image or Confluent version never overwrites an image a stack runs:
- * `0.3.0-base-7.9.1`, or `0.3.0-base-7.9.1-confluent-http-1.7.6`.
+ * `0.3.0-base-7.9.1-jmx-1.0.1`, or `0.3.0-base-7.9.1-confluent-http-1.7.6-jmx-1.0.1` (the
+ * JMX exporter agent's version last).
  */
 export function connectImagePlan(
   settings: ConnectImageSettings,
@@ -127,6 +129,7 @@ export function connectImagePlan(
     module.version,
     `base-${baseTagOf(settings.baseImage)}`,
     ...(confluent !== undefined ? [`confluent-http-${confluent}`] : []),
+    `jmx-${JMX_EXPORTER_VERSION}`,
   ].join("-");
   return {
     imageName: `${registry}/tracking-connect:${tag}`,
@@ -137,6 +140,7 @@ export function connectImagePlan(
       HTTP_SINK_VERSION: module.version,
       CONFLUENT_HTTP_SINK_VERSION: confluent ?? "",
       CONNECTOR_CLASSES: connectorClasses.join(","),
+      JMX_EXPORTER_VERSION,
       ...(settings.mavenMirrorUrl ? { MAVEN_MIRROR_URL: settings.mavenMirrorUrl } : {}),
     },
     connectorClasses,

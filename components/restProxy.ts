@@ -4,6 +4,7 @@ import { KafkaClientArgs, podKafkaSecurity, PodKafkaSecurity } from "./kafkaPodS
 import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { MEMORY_RULE, memoryBytes } from "./memory";
+import { MetricsAgent, metricsAgent } from "./metricsAgent";
 import { restProxyIngress } from "./restProxyIngress";
 import { bridgeConfig, strimziEnv } from "./strimziBridge";
 import { drainOneAtATime, workloadSpec } from "./workload";
@@ -76,6 +77,12 @@ export interface RestProxyArgs {
   readonly memoryRequest?: string;
   /** A Kubernetes memory quantity; the JVM heap is half of it. Defaults to `1Gi`. */
   readonly memoryLimit?: string;
+  /**
+   * Prometheus metrics on port `metrics` (9404): the JMX exporter agent, copied by an init
+   * container from the built Connect image that holds it, with the rules of
+   * observability/jmx-exporter/rest-proxy.yml. Defaults to none.
+   */
+  readonly metrics?: { readonly agentImage: pulumi.Input<string> };
 }
 
 const PORTS: Record<RestProxyImplementation, number> = { confluent: 8082, strimzi: 8080 };
@@ -99,6 +106,7 @@ function confluentEnv(
   port: number,
   heap: string,
   kafka: PodKafkaSecurity,
+  agent: MetricsAgent | undefined,
 ): k8s.types.input.core.v1.EnvVar[] {
   const rate = args.rateLimit ?? {};
   const produce = args.produceRateLimit ?? {};
@@ -120,6 +128,8 @@ function confluentEnv(
       produce.maxBytesPerSecond ?? 10_485_760,
     ),
     KAFKAREST_HEAP_OPTS: `-Xmx${heap}`,
+    // kafka-rest-run-class passes KAFKAREST_OPTS to the JVM.
+    ...(agent ? { KAFKAREST_OPTS: agent.javaOption } : {}),
   };
   if (cors.length > 0) {
     env.KAFKA_REST_ACCESS_CONTROL_ALLOW_ORIGIN = cors.join(",");
@@ -149,6 +159,10 @@ export class RestProxy extends pulumi.ComponentResource {
   public readonly kafkaCredentials?: k8s.core.v1.Secret;
   /** The Kafka CA (`<name>-kafka-tls`), with TLS and a CA. */
   public readonly kafkaTrust?: k8s.core.v1.ConfigMap;
+  /** The metrics agent's rules (`<name>-metrics-rules`), with `metrics`. */
+  public readonly metricsRules?: k8s.core.v1.ConfigMap;
+  /** The labels that select the workload's pods (a PodMonitor's selector). */
+  public readonly podSelector: Record<string, string>;
   /** In-cluster URL of the proxy. */
   public readonly endpoint: pulumi.Output<string>;
 
@@ -168,6 +182,7 @@ export class RestProxy extends pulumi.ComponentResource {
     }
     const labels = standardLabels("rest-proxy", name, "ingest");
     const selector = selectorLabels(labels);
+    this.podSelector = selector;
     const metadata = { name, namespace: args.namespace, labels };
     let kafka: PodKafkaSecurity;
     try {
@@ -186,6 +201,15 @@ export class RestProxy extends pulumi.ComponentResource {
       implementation === "strimzi" ? bridgeConfig(name, metadata, args, port, this) : undefined;
     this.kafkaCredentials = kafka.credentials;
     this.kafkaTrust = kafka.trust;
+    const agent = args.metrics
+      ? metricsAgent(
+          name,
+          metadata,
+          { rules: "rest-proxy", agentImage: args.metrics.agentImage, inContainerImage: false },
+          this,
+        )
+      : undefined;
+    this.metricsRules = agent?.configMap;
     const probePaths =
       implementation === "confluent"
         ? { ready: "/", live: "/" }
@@ -201,19 +225,30 @@ export class RestProxy extends pulumi.ComponentResource {
           replicas: autoscaled ? undefined : replicas,
           labels,
           selector,
-          pod: { volumes: [...kafka.volumes, ...(bridge ? [bridge.volume] : [])] },
+          pod: {
+            volumes: [
+              ...kafka.volumes,
+              ...(bridge ? [bridge.volume] : []),
+              ...(agent?.volumes ?? []),
+            ],
+            ...(agent ? { initContainers: agent.initContainers } : {}),
+          },
           container: {
             name: "rest-proxy",
             image: args.image ?? REST_PROXY_IMAGES[implementation],
             ...(implementation === "strimzi"
               ? { command: ["/opt/strimzi/bin/docker/kafka_bridge_run.sh"] }
               : {}),
-            ports: [{ name: "http", containerPort: port }],
+            ports: [{ name: "http", containerPort: port }, ...(agent ? [agent.port] : [])],
             env:
               implementation === "confluent"
-                ? confluentEnv(args, port, heap, kafka)
-                : strimziEnv(args, port, heap, kafka),
-            volumeMounts: [...kafka.mounts, ...(bridge ? [bridge.mount] : [])],
+                ? confluentEnv(args, port, heap, kafka, agent)
+                : strimziEnv(args, port, heap, kafka, agent?.javaOption),
+            volumeMounts: [
+              ...kafka.mounts,
+              ...(bridge ? [bridge.mount] : []),
+              ...(agent?.mounts ?? []),
+            ],
             readinessProbe: {
               httpGet: { path: probePaths.ready, port: "http" },
               periodSeconds: 5,
@@ -238,6 +273,7 @@ export class RestProxy extends pulumi.ComponentResource {
           ...(kafka.credentials ? [kafka.credentials] : []),
           ...(kafka.trust ? [kafka.trust] : []),
           ...(bridge ? [bridge.configMap] : []),
+          ...(agent ? [agent.configMap] : []),
         ],
       },
     );

@@ -99,6 +99,7 @@ export function strimziEnv(
   port: number,
   heap: string,
   kafka: PodKafkaSecurity,
+  javaAgent?: string,
 ): k8s.types.input.core.v1.EnvVar[] {
   const cors = args.corsOrigins ?? [];
   const env: Record<string, string> = {
@@ -109,7 +110,7 @@ export function strimziEnv(
     KAFKA_BRIDGE_HTTP_PRODUCER_ENABLED: "true",
     KAFKA_BRIDGE_PRODUCER_CONFIG: "acks=all\nenable.idempotence=true",
     KAFKA_BRIDGE_CORS_ENABLED: String(cors.length > 0),
-    JAVA_OPTS: `-Xmx${heap}`,
+    JAVA_OPTS: [`-Xmx${heap}`, ...(javaAgent ? [javaAgent] : [])].join(" "),
   };
   if (cors.length > 0) {
     env.KAFKA_BRIDGE_CORS_ALLOWED_ORIGINS = cors.join(",");

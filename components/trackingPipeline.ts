@@ -1,7 +1,14 @@
 import * as kafka from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isKubeconfigText, kubeconfigPath, missingSecretProblem, requiredSecrets } from "../config";
+import {
+  alertThresholdsOf,
+  isKubeconfigText,
+  kubeconfigPath,
+  missingSecretProblem,
+  monitorLabelsOf,
+  requiredSecrets,
+} from "../config";
 import type { StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
@@ -18,6 +25,7 @@ import {
   kafkaLoginsOf,
   workerPrincipalOf,
 } from "./pipelineKafka";
+import { PipelineMonitoring } from "./pipelineMonitoring";
 import { RestProxy } from "./restProxy";
 import { podSecretFiles, connectorNameOf, sinkSettingsOf } from "./sinkSettings";
 import { connectorSecretsLocation } from "./connectorSecrets";
@@ -197,6 +205,39 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         ...(s.kubernetesSkipAwait ? { transformations: [skipAwaitTransformation] } : {}),
       };
 
+      this.connectCluster = new ConnectCluster(
+        `${name}-connect`,
+        {
+          namespace: namespace.metadata.name,
+          environment: env,
+          bootstrapServers: s.kafkaBootstrapServers,
+          ...(secured ? { kafka: { security, principal: workerPrincipal } } : {}),
+          groupId: connectGroupId,
+          replicas: s.connectReplicas,
+          image: s.connectImage,
+          build: s.connectImageBuild
+            ? {
+                registry: s.connectImageRegistry,
+                httpSinkVersion: s.connectHttpSinkVersion,
+                // Confluent's sink (from Confluent Hub) only when a destination runs it.
+                confluentHttpSink: s.destinations.some((d) => d.connectorClass === "confluent"),
+              }
+            : undefined,
+          internalTopicReplicationFactor: s.connectInternalTopicReplicationFactor,
+          protect: s.protectTopics,
+          allowedCidrs: s.connectAllowedCidrs,
+          basicAuth: connectAuth,
+          heap: s.connectHeapMax,
+          cpuRequest: s.connectCpuRequest,
+          memoryRequest: s.connectMemoryRequest,
+          memoryLimit: s.connectMemoryLimit,
+          connectorSecrets: podSecretFiles(sinkSettings),
+          metrics: s.metricsEnabled,
+          imageHasMetricsAgent: s.connectImageHasMetricsAgent,
+        },
+        k8sOpts,
+      );
+
       this.restProxy = new RestProxy(
         `${name}-rest-proxy`,
         {
@@ -225,40 +266,33 @@ export class TrackingPipeline extends pulumi.ComponentResource {
           cpuRequest: s.restProxyCpuRequest,
           memoryRequest: s.restProxyMemoryRequest,
           memoryLimit: s.restProxyMemoryLimit,
+          // The agent comes from the built Connect image (components/metricsAgent.ts).
+          ...(s.metricsEnabled ? { metrics: { agentImage: this.connectCluster.imageName } } : {}),
         },
         k8sOpts,
       );
 
-      this.connectCluster = new ConnectCluster(
-        `${name}-connect`,
-        {
-          namespace: namespace.metadata.name,
-          environment: env,
-          bootstrapServers: s.kafkaBootstrapServers,
-          ...(secured ? { kafka: { security, principal: workerPrincipal } } : {}),
-          groupId: connectGroupId,
-          replicas: s.connectReplicas,
-          image: s.connectImage,
-          build: s.connectImageBuild
-            ? {
-                registry: s.connectImageRegistry,
-                httpSinkVersion: s.connectHttpSinkVersion,
-                // Confluent's sink (from Confluent Hub) only when a destination runs it.
-                confluentHttpSink: s.destinations.some((d) => d.connectorClass === "confluent"),
-              }
-            : undefined,
-          internalTopicReplicationFactor: s.connectInternalTopicReplicationFactor,
-          protect: s.protectTopics,
-          allowedCidrs: s.connectAllowedCidrs,
-          basicAuth: connectAuth,
-          heap: s.connectHeapMax,
-          cpuRequest: s.connectCpuRequest,
-          memoryRequest: s.connectMemoryRequest,
-          memoryLimit: s.connectMemoryLimit,
-          connectorSecrets: podSecretFiles(sinkSettings),
-        },
-        k8sOpts,
-      );
+      if (s.metricsPrometheusOperator || s.metricsGrafanaDashboard) {
+        new PipelineMonitoring(
+          `${name}-monitoring`,
+          {
+            namespace: namespace.metadata.name,
+            namespaceName: s.kubernetesNamespace,
+            environment: env,
+            connectPods: this.connectCluster.podSelector,
+            restProxyPods: this.restProxy.podSelector,
+            destinations: s.destinations.map((d) => ({
+              name: d.name,
+              connector: connectorNameOf(env, d.name),
+            })),
+            prometheusOperator: s.metricsPrometheusOperator,
+            monitorLabels: monitorLabelsOf(s.metricsMonitorLabels),
+            thresholds: alertThresholdsOf(s),
+            grafanaDashboard: s.metricsGrafanaDashboard,
+          },
+          k8sOpts,
+        );
+      }
     }
 
     const connectUrl: pulumi.Input<string> =

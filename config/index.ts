@@ -1,6 +1,7 @@
 export { ConfigError, formatPath } from "./errors";
 export { isKubeconfigText, kubeconfigPath } from "./kubernetes";
 export { loadStackConfig, parseStackConfig } from "./load";
+export { alertThresholdsOf, monitorLabelsOf } from "./observability";
 export {
   authSchema,
   configKeys,

@@ -18,6 +18,7 @@ import {
   topicName,
 } from "./fields";
 import { checkKubernetes, ingressHost } from "./kubernetes";
+import { checkObservability, observabilityShape } from "./observability";
 import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
 
 /**
@@ -269,11 +270,14 @@ export const stackConfigSchema = z
     connectMemoryLimit: memory.default("2Gi"),
     connectInternalTopicReplicationFactor: json(int(1, 7)).default(3),
 
+    ...observabilityShape,
+
     destinations: json(z.array(destinationSchema)).default([]),
   })
   .superRefine((c, ctx) => {
     checkSecurity(c, ctx);
     checkKubernetes(c, ctx);
+    checkObservability(c, ctx);
     if (c.topicMinInsyncReplicas > c.topicReplicationFactor) {
       ctx.addIssue({
         code: "custom",

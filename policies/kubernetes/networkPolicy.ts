@@ -39,6 +39,32 @@ function admitsEverything(rule: unknown): string | undefined {
   return undefined;
 }
 
+/** The REST API's ports of a Connect workload: its containers' ports named `rest`, else 8083. */
+function restPortsOf(workload: unknown): (number | string)[] {
+  const containers = asArray(at(workload, ["spec", "template", "spec", "containers"]));
+  const named = containers.flatMap((c) =>
+    asArray(asRecord(c)?.ports)
+      .map((p) => asRecord(p))
+      .filter((p) => p?.name === "rest")
+      .map((p) => p?.containerPort),
+  );
+  const ports = named.filter((p): p is number => typeof p === "number");
+  return [...(ports.length > 0 ? ports : [8083]), "rest"];
+}
+
+/**
+ * Whether an ingress rule reaches the REST API: a rule without `ports` admits every port; one
+ * with ports (the metrics port only, say) admits just those.
+ */
+function reachesRest(rule: unknown, restPorts: readonly (number | string)[]): boolean {
+  const ports = asArray(asRecord(rule)?.ports);
+  if (ports.length === 0) return true;
+  return ports.some((p) => {
+    const port = asRecord(p)?.port;
+    return port === undefined || restPorts.includes(port as number | string);
+  });
+}
+
 export const connectRestNetworkPolicy = stackPolicyFor({
   name: "connect-rest-network-policy",
   description:
@@ -59,8 +85,11 @@ export const connectRestNetworkPolicy = stackPolicyFor({
         resource.urn,
       );
     }
+    const restPorts = restPortsOf(resource.props);
     for (const policy of governing) {
       for (const rule of asArray(at(policy.props, ["spec", "ingress"]))) {
+        // A rule open to all for another port (the metrics port) leaves the REST API closed.
+        if (!reachesRest(rule, restPorts)) continue;
         const open = admitsEverything(rule);
         if (open) {
           reportViolation(

@@ -73,7 +73,7 @@ describe("connectImagePlan", () => {
         readHttpSinkModule(),
       ),
     ).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1`,
+      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1-jmx-1.0.1`,
       buildArgs: {
         BASE_IMAGE: "confluentinc/cp-kafka-connect:7.9.1",
         MAVEN_IMAGE: "maven:3.9.9-eclipse-temurin-17",
@@ -81,6 +81,7 @@ describe("connectImagePlan", () => {
         HTTP_SINK_VERSION: "0.3.0",
         CONFLUENT_HTTP_SINK_VERSION: "",
         CONNECTOR_CLASSES: "tracking.connect.http.HttpSinkConnector",
+        JMX_EXPORTER_VERSION: "1.0.1",
       },
       connectorClasses: ["tracking.connect.http.HttpSinkConnector"],
     });
@@ -100,7 +101,7 @@ describe("connectImagePlan", () => {
         sinkModule,
       ),
     ).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-sha256-abababababab-confluent-http-1.7.6`,
+      imageName: `${registry}/tracking-connect:0.3.0-base-sha256-abababababab-confluent-http-1.7.6-jmx-1.0.1`,
       buildArgs: {
         BASE_IMAGE: `mirror.example.com/confluentinc/cp-kafka-connect@${digest}`,
         MAVEN_IMAGE: "mirror.example.com/library/maven:3.9.9-eclipse-temurin-17",
@@ -109,6 +110,7 @@ describe("connectImagePlan", () => {
         CONFLUENT_HTTP_SINK_VERSION: "1.7.6",
         CONNECTOR_CLASSES:
           "tracking.connect.http.HttpSinkConnector,io.confluent.connect.http.HttpSinkConnector",
+        JMX_EXPORTER_VERSION: "1.0.1",
         MAVEN_MIRROR_URL: "https://maven.example.com/releases",
       },
       connectorClasses: [
@@ -196,7 +198,7 @@ describe("ConnectCluster's image", () => {
     await settled(cluster);
     // Pushed by `pulumi up`; a preview builds nothing, so it needs no Docker engine.
     expect(named("docker:index/image:Image", "c-image").inputs).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1`,
+      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1-jmx-1.0.1`,
       skipPush: false,
       buildOnPreview: false,
       build: {
@@ -228,7 +230,7 @@ describe("ConnectCluster's image", () => {
       build: { args: Record<string, string> };
     };
     expect([image.imageName, image.build.args.CONFLUENT_HTTP_SINK_VERSION]).toEqual([
-      `${registry}/tracking-connect:0.3.0-base-7.9.2-confluent-http-1.7.8`,
+      `${registry}/tracking-connect:0.3.0-base-7.9.2-confluent-http-1.7.8-jmx-1.0.1`,
       "1.7.8",
     ]);
     expect(cluster.imageFacts.connectorClasses).toEqual([

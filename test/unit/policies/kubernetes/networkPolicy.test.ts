@@ -37,6 +37,31 @@ describe("connect-rest-network-policy", () => {
     ]);
   });
 
+  it("allows a rule open to all for the metrics port only, and reports one open to all ports", async () => {
+    const withMetrics = (ports?: Record<string, unknown>[]) =>
+      edit(connectNetworkPolicy, (n) => {
+        n.spec!.ingress = [...(n.spec!.ingress ?? []), ...(ports ? [{ ports }] : [{}])];
+      });
+    const metricsOnly = withMetrics([{ protocol: "TCP", port: 9404 }]);
+    expect(
+      await validateStack(connectRestNetworkPolicy, stackWith(connectNetworkPolicy, metricsOnly)),
+    ).toEqual([]);
+    for (const open of [
+      withMetrics(),
+      withMetrics([
+        { protocol: "TCP", port: 9404 },
+        { protocol: "TCP", port: 8083 },
+      ]),
+      withMetrics([{ protocol: "TCP", port: "rest" }]),
+    ]) {
+      expect(
+        (await validateStack(connectRestNetworkPolicy, stackWith(connectNetworkPolicy, open))).map(
+          (v) => v.resource,
+        ),
+      ).toEqual(["tracking-connect-rest-access"]);
+    }
+  });
+
   it("does not count a policy that governs only egress", async () => {
     const egress = edit(connectNetworkPolicy, (n) => (n.spec!.policyTypes = ["Egress"]));
     expect(
