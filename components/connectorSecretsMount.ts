@@ -36,7 +36,13 @@ export function connectorSecretsMount(
   parent: pulumi.Resource,
 ): ConnectorSecretsMount {
   const secretName = `${name}-connector-secrets`;
-  const secret = stackSecret(secretName, metadata, pulumi.secret(files), parent);
+  // No stringData at all when there are no files: an empty one is a change on every preview (the
+  // API server keeps no `data` for it, so the plugin finds it missing each time).
+  const none =
+    !pulumi.Output.isInstance(files) &&
+    !(files instanceof Promise) &&
+    Object.keys(files).length === 0;
+  const secret = stackSecret(secretName, metadata, none ? undefined : pulumi.secret(files), parent);
   const volumeName = "connector-secrets";
   return {
     secret,

@@ -19,7 +19,8 @@ export function stackSecret(
     readonly namespace: pulumi.Input<string>;
     readonly labels: Record<string, string>;
   },
-  stringData: pulumi.Input<Record<string, pulumi.Input<string>>>,
+  /** Undefined for a Secret without data (an empty `stringData` would show a change each preview). */
+  stringData: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   parent: pulumi.Resource,
 ): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(
@@ -27,7 +28,7 @@ export function stackSecret(
     {
       metadata: { ...metadata, name, annotations: { [FORCE_APPLY_ANNOTATION]: "true" } },
       type: "Opaque",
-      stringData,
+      ...(stringData !== undefined ? { stringData } : {}),
     },
     { parent },
   );

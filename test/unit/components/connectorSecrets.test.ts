@@ -5,6 +5,7 @@ import {
   secretFileName,
   secretReference,
 } from "../../../components/connectorSecrets";
+import { ConnectCluster } from "../../../components/connectCluster";
 import { HttpSinkConnector } from "../../../components/httpSinkConnector";
 import { configProblems, CONNECTOR_TYPE, named, ofType, settled, useMocks } from "../mocks";
 
@@ -94,5 +95,20 @@ describe("connector secrets by reference", () => {
     expect(
       configProblems({ ...minimal, connectSecretsDirectory: "relative/dir" }).join("\n"),
     ).toMatch(/connectSecretsDirectory.*absolute folder/);
+  });
+});
+
+describe("the pods' connector secrets Secret", () => {
+  it("has no stringData when no connector has a secret (an empty one is a change on every preview)", async () => {
+    await useMocks();
+    const bare = new ConnectCluster("c", {
+      namespace: "n",
+      environment: "dev",
+      bootstrapServers: ["k:9092"],
+    });
+    await settled(bare);
+    const secret = named("kubernetes:core/v1:Secret", "c-connector-secrets").inputs;
+    expect(secret).not.toHaveProperty("stringData");
+    expect(secret.type).toBe("Opaque");
   });
 });
