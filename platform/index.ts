@@ -22,6 +22,7 @@ import { METRICS_PROCESS, agentMissing, checkAgentCanStart, metricsUrl } from ".
 import { jvmOptionChanges, workerConfigChanges } from "./workerReuse";
 import { PlatformJars, ensureFetched } from "./fetch";
 import { kubernetesComponents } from "./kubernetes/components";
+import { applyOperatorCrds } from "./kubernetes/operatorCrds";
 import { portOpen } from "./probes";
 import { withStartLock } from "./startLock";
 import { prepareWorkerAccess } from "./secure/admin";
@@ -260,6 +261,7 @@ async function startUnlocked(
     if (settings.secure) await grantWorker(options, jars, log);
     await settle(["connect", "rest-proxy", ...(kube ? (["kube-apiserver"] as const) : [])]);
     if (kube) await settle(["kube-controller-manager"]);
+    if (kube) applyOperatorCrds(settings, (line) => log(line));
   } catch (err) {
     if (options.stopStartedOnFailure) await stopPlatform({ ...options, only: [...spawned] });
     throw err;

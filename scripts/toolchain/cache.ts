@@ -17,7 +17,8 @@ export type PartName =
   | "kubernetes"
   | "etcd"
   | "kube-server"
-  | "promtool";
+  | "promtool"
+  | "operator-crds";
 export type Outcome = "built" | "cached" | "found" | "skipped";
 
 export interface PartResult {

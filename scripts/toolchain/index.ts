@@ -8,7 +8,7 @@
  *   tsx scripts/toolchain/index.ts                 build or reuse, then print the environment
  *   tsx scripts/toolchain/index.ts --print-env     only the `export` lines (for `eval "$(...)"`)
  *   tsx scripts/toolchain/index.ts --with-kubernetes   also build the kubernetes plugin (long)
- *   tsx scripts/toolchain/index.ts --with-kube-server  also build etcd and kube-apiserver (long)
+ *   tsx scripts/toolchain/index.ts --with-kube-server  also build etcd and kube-apiserver (long), and fetch the Prometheus Operator CRDs
  *   tsx scripts/toolchain/index.ts --with-promtool     also build Prometheus's promtool
  *
  *   tsx scripts/toolchain/index.ts --third-party <dir>   where the upstream source trees are
@@ -29,6 +29,7 @@ import { partCli } from "./parts/cli";
 import { partKafka } from "./parts/kafka";
 import { partKubernetes } from "./parts/kubernetes";
 import { partEtcd, partKubeServer } from "./parts/kubeServer";
+import { partOperatorCrds } from "./parts/operatorCrds";
 import { partPromtool } from "./parts/promtool";
 import { partLanguageHost } from "./parts/languageHost";
 import { partShims } from "./parts/shims";
@@ -105,6 +106,7 @@ async function main(flags: Flags): Promise<void> {
   if (flags.withKubeServer) {
     await step(partEtcd(ctx));
     await step(partKubeServer(ctx));
+    await step(partOperatorCrds(ctx));
   }
   if (flags.withPromtool) await step(partPromtool(ctx));
 
@@ -145,7 +147,7 @@ const program = new Command()
   .option("--with-kubernetes", "also build the kubernetes resource plugin (long build)", false)
   .option(
     "--with-kube-server",
-    "also build etcd, kube-apiserver and kube-controller-manager for the platform (long build)",
+    "also build etcd, kube-apiserver and kube-controller-manager for the platform (long build), and fetch the Prometheus Operator's CRDs for it",
     false,
   )
   .option("--with-promtool", "also build Prometheus's promtool (the alert rules' tests)", false)

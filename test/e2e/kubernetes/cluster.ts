@@ -30,10 +30,16 @@ export interface Container {
     readonly readOnly?: boolean;
   }[];
   readonly resources?: { readonly limits?: Record<string, string> };
+  readonly ports?: readonly {
+    readonly name?: string;
+    readonly containerPort: number;
+    readonly protocol?: string;
+  }[];
 }
 
 export interface PodSpec {
   readonly containers: readonly Container[];
+  readonly initContainers?: readonly Container[];
   readonly volumes?: readonly {
     readonly name: string;
     readonly secret?: { readonly secretName: string };
