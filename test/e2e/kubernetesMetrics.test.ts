@@ -3,7 +3,7 @@ import { alertGroups, DEFAULT_ALERT_THRESHOLDS } from "../../observability/alert
 import { policyFlags } from "../../scripts/pulumiCli";
 import { kubectl, kubectlOk } from "../integration/kubernetesFixtures";
 import { platformEndpoints } from "../integration/platform";
-import { containerOf, getObjects, KubeObject, namespaceGone, until } from "./kubernetes/cluster";
+import { containerOf, getObjects, KubeObject } from "./kubernetes/cluster";
 import { EngineStack, kubeGate } from "./kubernetes/engine";
 import { setSecret } from "./kubernetes/secrets";
 import { kubeStackSettings, StackSettings, writeStackFile } from "./kubernetes/stack";
@@ -188,12 +188,6 @@ describeIfKube(title("metrics, alerts and the dashboard on the platform's API se
   });
 
   it("destroys them with the stack", async () => {
-    await cliOk(["destroy", "--yes"]);
-    expect(
-      await until(
-        () => namespaceGone(KUBECONFIG, ENV),
-        (gone) => gone,
-      ),
-    ).toBe(true);
+    expect(await stack.destroyed(KUBECONFIG, ENV)).toBe(true);
   });
 });

@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import {
   JAAS_SECRET_KEY,
   KAFKA_CA_FILE,
@@ -11,16 +9,7 @@ import {
 import { runKafkaAdmin } from "../../platform/secure/admin";
 import { secureAdminTarget, secureEndpoints } from "../../platform/secure/endpoints";
 import type { ScramUser } from "../../platform/secure/credentials";
-import {
-  policyFlags,
-  pulumi,
-  PulumiResult,
-  pulumiEnvironment,
-  pulumiOk,
-  ROOT,
-} from "../../scripts/pulumiCli";
-import { kubectl } from "../integration/kubernetesFixtures";
-import { platformEndpoints } from "../integration/platform";
+import { policyFlags } from "../../scripts/pulumiCli";
 import {
   Container,
   containerOf,
@@ -29,11 +18,10 @@ import {
   getObjects,
   holdersOf,
   KubeObject,
-  namespaceGone,
   objectRef,
-  until,
 } from "./kubernetes/cluster";
 import { setSecret } from "./kubernetes/secrets";
+import { EngineStack, kubeGate } from "./kubernetes/engine";
 import { kubeStackSettings, writeStackFile } from "./kubernetes/stack";
 
 /**
@@ -42,34 +30,25 @@ import { kubeStackSettings, writeStackFile } from "./kubernetes/stack";
  * the plain platform's API server and read back as the pods would receive them, while Kafka is
  * the secured platform. Skipped, with the reason printed, without the API server.
  */
-const kube = platformEndpoints().kubernetes;
-const SKIPPED =
-  "skipped: the platform runs no Kubernetes API server (build it with `npm run toolchain -- " +
-  "--with-kube-server --with-kubernetes`, then run with TRACKING_PLATFORM_KUBERNETES=1)";
-if (!kube) process.stderr.write(`test/e2e/kubernetesSecure.test.ts ${SKIPPED}\n`);
-const describeIfKube = kube ? describe : describe.skip;
+const {
+  kube,
+  describeIfKube,
+  kubeconfig: KUBECONFIG,
+  title,
+} = kubeGate("test/e2e/kubernetesSecure.test.ts");
 
 const STACK = "e2e-kubernetes-secure";
 const ENV = "e2eks";
-const KUBECONFIG = kube?.kubeconfig ?? "";
 const REST = "tracking-rest-proxy";
 const CONNECT = "tracking-connect";
 
-let env: NodeJS.ProcessEnv;
-let backend: string;
-const printed: string[] = [];
-const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
-const withStack = (args: string[]) => [...args, "--stack", STACK];
-async function cliOk(args: string[]): Promise<PulumiResult> {
-  const result = await pulumi(env, withStack(args));
-  printed.push(text(result));
-  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${text(result)}`);
-  return result;
-}
+const engine = new EngineStack(STACK, "tracking-e2e-kube-secure-state-");
+const printed = engine.printed;
+const cliOk = (args: string[]) => engine.cliOk(args);
 
 const value = (c: Container, name: string) => c.env?.find((v) => v.name === name);
 
-describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}`, () => {
+describeIfKube(title("a secured kubernetes-enabled stack"), () => {
   const e = kube ? secureEndpoints() : undefined;
   const { admin, connect, restProxy } =
     e?.credentials ?? ({} as NonNullable<typeof e>["credentials"]);
@@ -86,12 +65,7 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
   let items: KubeObject[] = [];
 
   beforeAll(async () => {
-    backend = mkdtempSync(join(tmpdir(), "tracking-e2e-kube-secure-state-"));
-    env = await pulumiEnvironment({
-      backendDir: backend,
-      log: (line) => process.stderr.write(`[toolchain] ${line}\n`),
-      withKubernetes: true,
-    });
+    await engine.start();
     const s = kubeStackSettings(ENV, e!, KUBECONFIG, `/${ENV}-${Date.now().toString(36)}`);
     delete s.connectBasicAuthUsername;
     writeStackFile(STACK, {
@@ -111,19 +85,15 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
         },
       ],
     });
-    await pulumiOk(env, ["stack", "init", STACK]);
-    await setSecret(env, STACK, "kafkaSaslPassword", admin.password);
-    await setSecret(env, STACK, "kafkaRestProxyPassword", restProxy.password);
-    await setSecret(env, STACK, "kafkaConnectPassword", connect.password);
-    await setSecret(env, STACK, "receiverKafkaPassword", sinkUser.password);
+    await engine.init();
+    await setSecret(engine.env, STACK, "kafkaSaslPassword", admin.password);
+    await setSecret(engine.env, STACK, "kafkaRestProxyPassword", restProxy.password);
+    await setSecret(engine.env, STACK, "kafkaConnectPassword", connect.password);
+    await setSecret(engine.env, STACK, "receiverKafkaPassword", sinkUser.password);
   });
 
   afterAll(async () => {
-    if (env) {
-      await pulumi(env, withStack(["destroy", "--yes"]));
-      await pulumi(env, withStack(["stack", "rm", "--yes", "--force"]));
-    }
-    await kubectl(KUBECONFIG, ["delete", "namespace", ENV, "--ignore-not-found", "--wait=false"]);
+    await engine.finish(KUBECONFIG, ENV);
     // The stack managed the platform's own `connect` and `rest-proxy` users and its destroy
     // removed them: give the platform its users back.
     if (e) {
@@ -132,8 +102,6 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
         { op: "scramUser", name: restProxy.username, password: restProxy.password },
       ]);
     }
-    rmSync(join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
-    if (backend) rmSync(backend, { recursive: true, force: true });
   });
 
   it("previews and applies with the policy pack; the connector runs on the secured worker", async () => {
@@ -233,13 +201,7 @@ describeIfKube(`a secured kubernetes-enabled stack${kube ? "" : ` (${SKIPPED})`}
   it("finds no change on refresh, and destroy leaves nothing in the namespace", async () => {
     await cliOk(["refresh", "--yes"]);
     await cliOk(["preview", "--expect-no-changes"]);
-    await cliOk(["destroy", "--yes"]);
-    expect(
-      await until(
-        () => namespaceGone(KUBECONFIG, ENV),
-        (gone) => gone,
-      ),
-    ).toBe(true);
+    expect(await engine.destroyed(KUBECONFIG, ENV)).toBe(true);
     const left = await getObjects(KUBECONFIG, `${DECLARED_KINDS},${CONTROLLED_KINDS}`);
     expect(left.filter((i) => i.metadata.namespace === ENV).map(objectRef)).toEqual([]);
   });

@@ -1,21 +1,13 @@
 import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { testSupportProgram } from "./testSupport";
 
 /**
  * Reads MBeans of a running JVM (a Connect worker): test support's
  * ReadMetrics attaches to the JVM by pid (the JDK attach API, no JMX port or flag) and prints
  * the MBeans that match an ObjectName pattern, one JSON object per line.
  */
-const READ_METRICS = resolve(
-  __dirname,
-  "..",
-  "..",
-  "connectors",
-  "http-sink",
-  "src",
-  "test-support",
-  "ReadMetrics.java",
-);
+const READ_METRICS = testSupportProgram("ReadMetrics.java");
 
 export interface MBean {
   readonly name: string;

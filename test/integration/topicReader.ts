@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ensureFetched, resolveSettings } from "../../platform";
 import { platformEndpoints } from "./platform";
+import { testSupportProgram } from "./testSupport";
 
 /** One record of a topic as test support's ReadTopic prints it (key, value and headers as text). */
 export interface TopicRecord {
@@ -12,16 +13,7 @@ export interface TopicRecord {
   readonly headers: Readonly<Record<string, string | null>>;
 }
 
-const READ_TOPIC = resolve(
-  __dirname,
-  "..",
-  "..",
-  "connectors",
-  "http-sink",
-  "src",
-  "test-support",
-  "ReadTopic.java",
-);
+const READ_TOPIC = testSupportProgram("ReadTopic.java");
 
 /**
  * Reads a topic from the beginning with a real Kafka consumer: a single-file Java program run

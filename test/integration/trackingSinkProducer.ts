@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ensureFetched, resolveSettings } from "../../platform";
 import { platformEndpoints } from "./platform";
+import { testSupportProgram } from "./testSupport";
 
 /** One record to produce: exact text of key and value, `null` for none (a tombstone value). */
 export interface RawRecord {
@@ -10,16 +11,7 @@ export interface RawRecord {
   readonly partition?: number;
 }
 
-const PRODUCE_TOPIC = resolve(
-  __dirname,
-  "..",
-  "..",
-  "connectors",
-  "http-sink",
-  "src",
-  "test-support",
-  "ProduceTopic.java",
-);
+const PRODUCE_TOPIC = testSupportProgram("ProduceTopic.java");
 
 const field = (text: string | null): string =>
   text === null ? "-" : Buffer.from(text, "utf8").toString("base64");

@@ -10,6 +10,7 @@ import {
 } from "../../../scripts/pulumiCli";
 import { kubectl } from "../../integration/kubernetesFixtures";
 import { platformEndpoints } from "../../integration/platform";
+import { namespaceGone, until } from "./cluster";
 
 /**
  * What the kubernetes-enabled e2e files share: the gate on the platform's API server (skipped,
@@ -87,6 +88,15 @@ export class EngineStack {
       throw new Error(`pulumi ${args.join(" ")} failed:\n${outputOf(result)}`);
     }
     return result;
+  }
+
+  /** `pulumi destroy`, then whether the namespace is gone (within 90 s). */
+  async destroyed(kubeconfig: string, namespace: string): Promise<boolean> {
+    await this.cliOk(["destroy", "--yes"]);
+    return until(
+      () => namespaceGone(kubeconfig, namespace),
+      (gone) => gone,
+    );
   }
 
   /** Destroys the stack, removes it, its namespace, its stack file and its backend. */
