@@ -80,6 +80,31 @@ describe("tracking HTTP sink: StringConverter and SMTs", () => {
     expect(seen.every((r) => r.status === 200)).toBe(true);
   }, 90_000);
 
+  it("sends newline-delimited JSON: a `\\n` separator reaches the body, not trimmed away", async () => {
+    const path = `/${uniqueName("ndjson")}`;
+    const topic = uniqueName("ndjson-src");
+    await createTopic(topic, 1);
+    const values = ['{"id":"e1"}', '{"id":"e2"}', '{"id":"e3"}'];
+    await produceRaw(
+      topic,
+      values.map((value) => ({ key: null, value, partition: 0 })),
+    );
+    await sink(path, topic, {
+      "batch.max.size": "3",
+      "batch.prefix": "",
+      "batch.suffix": "\n",
+      "batch.separator": "\n",
+    }).start();
+    const deadline = Date.now() + 60_000;
+    let bodies: string[] = [];
+    while (bodies.join("").split("\n").length <= values.length && Date.now() < deadline) {
+      bodies = (await requestsUnder(path, 1)).map((r) => r.body);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // However the worker split the batches, each ends with its newline: one event a line.
+    expect(bodies.join("")).toBe(values.map((v) => `${v}\n`).join(""));
+  }, 90_000);
+
   it("a StringConverter value cannot go through InsertField: the worker's SMT refuses a string", async () => {
     const path = `/${uniqueName("string-smt")}`;
     const topic = uniqueName("string-smt-src");

@@ -204,6 +204,16 @@ public final class HttpSinkConfig extends AbstractConfig {
     return v == null ? "unknown" : v.toString();
   }
 
+  /**
+   * A batch framing setting (`batch.prefix`, `batch.suffix`, `batch.separator`) exactly as given.
+   * Connect's ConfigDef trims every STRING value, which turns a newline separator (NDJSON) into
+   * nothing and runs the records together; the original text is used instead.
+   */
+  public String framing(String key) {
+    Object raw = originals().get(key);
+    return raw instanceof String ? (String) raw : getString(key);
+  }
+
   /** The task's number in its connector (0 when the connector did not say). */
   public String taskIndex() {
     Object v = originals().get(TASK_INDEX);

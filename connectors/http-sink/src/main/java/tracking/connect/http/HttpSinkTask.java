@@ -182,9 +182,9 @@ public final class HttpSinkTask extends SinkTask {
 
   private String body(List<SinkRecord> batch) {
     boolean asArray = config.getBoolean(HttpSinkConfig.BATCH_JSON_AS_ARRAY);
-    String prefix = asArray ? "[" : config.getString(HttpSinkConfig.BATCH_PREFIX);
-    String suffix = asArray ? "]" : config.getString(HttpSinkConfig.BATCH_SUFFIX);
-    String separator = asArray ? "," : config.getString(HttpSinkConfig.BATCH_SEPARATOR);
+    String prefix = asArray ? "[" : config.framing(HttpSinkConfig.BATCH_PREFIX);
+    String suffix = asArray ? "]" : config.framing(HttpSinkConfig.BATCH_SUFFIX);
+    String separator = asArray ? "," : config.framing(HttpSinkConfig.BATCH_SEPARATOR);
     StringBuilder out = new StringBuilder(prefix);
     for (int i = 0; i < batch.size(); i++) {
       if (i > 0) out.append(separator);

@@ -24,6 +24,18 @@ class HttpSinkConfigTest {
   }
 
   @Test
+  void keepsFramingTextAsGivenWhereConnectWouldTrimIt() {
+    HttpSinkConfig c =
+        new HttpSinkConfig(props("batch.separator", "\n", "batch.prefix", " ", "batch.suffix", "\n"));
+    // What ConfigDef makes of them: trimmed to nothing.
+    assertEquals("", c.getString("batch.separator"));
+    assertEquals("\n", c.framing("batch.separator"));
+    assertEquals(" ", c.framing("batch.prefix"));
+    assertEquals("\n", c.framing("batch.suffix"));
+    assertEquals(",", new HttpSinkConfig(props()).framing("batch.separator"));
+  }
+
+  @Test
   void sharedKeysHaveConfluentsDefaults() {
     HttpSinkConfig c = new HttpSinkConfig(props());
     assertEquals(1, c.getInt("batch.max.size"));

@@ -172,6 +172,16 @@ class HttpSinkTaskTest {
   }
 
   @Test
+  void newlineSeparatedBatchesKeepTheirNewlines() {
+    // NDJSON: Connect would trim the separator to nothing and run the records together.
+    HttpSinkTask task =
+        task(new TestContext(false), "batch.max.size", "3", "batch.prefix", "", "batch.suffix", "\n",
+            "batch.separator", "\n");
+    task.put(List.of(record(0, 0, json(0)), record(0, 1, json(1)), record(0, 2, json(2))));
+    assertEquals(json(0) + "\n" + json(1) + "\n" + json(2) + "\n", endpoint.requests("/e").get(0).body);
+  }
+
+  @Test
   void structuredValuesArriveAsJson() {
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("id", "e1");
