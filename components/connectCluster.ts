@@ -13,13 +13,13 @@ import {
   readHttpSinkModule,
 } from "./connectImage";
 import { connectorSecretsMount, SECRETS_VERSION_ANNOTATION } from "./connectorSecretsMount";
+import { connectRestAuth } from "./connectRestAuth";
 import { KafkaClientArgs, podKafkaSecurity } from "./kafkaPodSecurity";
 import { confluentEnvName } from "./kafkaSecurity";
 import { selectorLabels, standardLabels } from "./labels";
 import { METRICS_PORT, metricsAgent } from "./metricsAgent";
 import { protectData } from "./topicSet";
 import { drainOneAtATime, workloadSpec } from "./workload";
-import { stackSecret } from "./stackSecret";
 
 export const DEFAULT_CONNECT_IMAGE = "confluentinc/cp-kafka-connect:7.9.1";
 const REST_PORT = 8083;
@@ -248,49 +248,13 @@ export class ConnectCluster extends pulumi.ComponentResource {
       failureThreshold: 3,
     };
     if (args.basicAuth) {
-      const { username } = args.basicAuth;
-      this.authSecret = stackSecret(
-        `${name}-rest-auth`,
-        metadata,
-        {
-          "jaas.conf": [
-            "KafkaConnect {",
-            "  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required",
-            '  file="/etc/kafka-connect-auth/users.properties";',
-            "};",
-          ].join("\n"),
-          "users.properties": pulumi.interpolate`${username}: ${args.basicAuth.password}\n`,
-          password: args.basicAuth.password,
-        },
-        this,
-      );
-      volumes.push({ name: "rest-auth", secret: { secretName: `${name}-rest-auth` } });
-      mounts.push({ name: "rest-auth", mountPath: "/etc/kafka-connect-auth", readOnly: true });
-      env.push(
-        {
-          name: "CONNECT_REST_EXTENSION_CLASSES",
-          value:
-            "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension",
-        },
-        { name: "CONNECT_PROBE_USER", value: username },
-        {
-          name: "CONNECT_PROBE_PASSWORD",
-          valueFrom: { secretKeyRef: { name: `${name}-rest-auth`, key: "password" } },
-        },
-      );
-      javaOptions.push("-Djava.security.auth.login.config=/etc/kafka-connect-auth/jaas.conf");
-      // With auth on, an httpGet probe would need the password in the pod spec; curl reads it from env.
-      readinessProbe = {
-        exec: {
-          command: [
-            "sh",
-            "-c",
-            `curl -fsS -u "$CONNECT_PROBE_USER:$CONNECT_PROBE_PASSWORD" http://localhost:${REST_PORT}/ >/dev/null`,
-          ],
-        },
-        periodSeconds: 10,
-        failureThreshold: 3,
-      };
+      const auth = connectRestAuth(name, metadata, args.basicAuth, REST_PORT, this);
+      this.authSecret = auth.secret;
+      volumes.push(auth.volume);
+      mounts.push(auth.mount);
+      env.push(...auth.env);
+      javaOptions.push(auth.javaOption);
+      readinessProbe = auth.readinessProbe;
     }
 
     if (javaOptions.length > 0) env.push({ name: "KAFKA_OPTS", value: javaOptions.join(" ") });
