@@ -50,9 +50,14 @@ export interface MetricsAgent {
   readonly initContainers: k8s.types.input.core.v1.Container[];
 }
 
+/** One of our rules files (the local platform's JVMs load the same). */
+export function rulesFile(rules: MetricsRules): string {
+  return path.join(RULES_DIR, `${rules}.yml`);
+}
+
 /** The text of one of our rules files. */
 export function rulesText(rules: MetricsRules): string {
-  return fs.readFileSync(path.join(RULES_DIR, `${rules}.yml`), "utf8");
+  return fs.readFileSync(rulesFile(rules), "utf8");
 }
 
 export function metricsAgent(

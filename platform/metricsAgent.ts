@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import { Component, ComponentName, HOST } from "./component";
+import { rulesFile } from "../components/metricsAgent";
+import type { MetricsRules as MetricsProcess } from "../components/metricsAgent";
 import { PlatformJars, jmxAgentJar } from "./fetch";
 import { portOpen } from "./probes";
 import { PORT_ENV, PlatformPorts, PlatformSettings } from "./settings";
@@ -12,10 +14,9 @@ import { PORT_ENV, PlatformPorts, PlatformSettings } from "./settings";
  * the agent rereads the file when it changes, so editing the rules needs no restart.
  */
 
-/** Our rules files, one per process that carries the agent. */
-export const RULES_DIR = resolve(__dirname, "..", "observability", "jmx-exporter");
-
-export type MetricsProcess = "connect" | "rest-proxy";
+/** Our rules files, one per process that carries the agent: the ones the stack's pods load. */
+export { RULES_DIR, rulesFile } from "../components/metricsAgent";
+export type { MetricsRules as MetricsProcess } from "../components/metricsAgent";
 
 /** The components whose JVM carries the agent, each on a metrics port of its own. */
 export const METRICS_PROCESS: Partial<Record<ComponentName, MetricsProcess>> = {
@@ -23,19 +24,10 @@ export const METRICS_PROCESS: Partial<Record<ComponentName, MetricsProcess>> = {
   "rest-proxy": "rest-proxy",
 };
 
-const RULES_FILE: Record<MetricsProcess, string> = {
-  connect: "connect.yml",
-  "rest-proxy": "rest-proxy.yml",
-};
-
 const PORT_KEY: Record<MetricsProcess, keyof PlatformPorts> = {
   connect: "connectMetrics",
   "rest-proxy": "restProxyMetrics",
 };
-
-export function rulesFile(process: MetricsProcess): string {
-  return resolve(RULES_DIR, RULES_FILE[process]);
-}
 
 export function metricsPort(settings: PlatformSettings, process: MetricsProcess): number {
   return settings.ports[PORT_KEY[process]];
