@@ -6,20 +6,12 @@
  */
 import axios from "axios";
 import { Command } from "commander";
-import { sinkSettingsOf } from "../components/trackingPipeline";
-import { httpSinkConfig } from "../components/httpSinkConnector";
-import { destinationSchema } from "../config";
 import { startPlatform, stopPlatform } from "../platform";
 import type { PlatformEndpoints } from "../platform";
 import { ReceiverClient } from "../platform/receiverClient";
-import {
-  connectorProvider,
-  ConnectorInputs,
-  ConnectorOutputs,
-  PROVIDER_VERSION,
-} from "../providers/connect/provider";
-
-const V2_JSON = "application/vnd.kafka.json.v2+json";
+import { percentile } from "./numbers";
+import { createConnector, stackDefaults } from "./stackConnector";
+import { V2_JSON, createTopic } from "./topics";
 
 interface Result {
   readonly label: string;
@@ -28,37 +20,6 @@ interface Result {
   readonly p99Ms: number;
   readonly requests: number;
   readonly duplicates: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
-/** The stack's default settings for a destination that only names its URL and topic. */
-function stackDefaults(e: PlatformEndpoints, name: string, topic: string, path: string) {
-  const destination = destinationSchema.parse({
-    name: "bench",
-    url: `${e.receiverUrl}${path}`,
-    topics: ["tracking"],
-    connectorClass: "local",
-  });
-  const settings = sinkSettingsOf(
-    "bench",
-    { kafkaBootstrapServers: [e.kafkaBootstrap], topicReplicationFactor: 1 },
-    destination,
-    0,
-    () => {
-      throw new Error("the benchmark destination has no secrets");
-    },
-  );
-  // Same settings, but this run's unique connector and topic names.
-  return httpSinkConfig({
-    ...settings,
-    connectorName: name,
-    topics: [topic],
-    errors: { ...settings.errors, deadLetterTopic: `${topic}.dlq` },
-  }).config as Record<string, string>;
 }
 
 /** What the original demo's single curl created (origin.md), on the local connector class. */
@@ -78,14 +39,6 @@ function originalDemo(e: PlatformEndpoints, topic: string, path: string): Record
   };
 }
 
-async function createTopic(e: PlatformEndpoints, name: string, partitions: number) {
-  await axios.post(`${e.restProxyUrl}/v3/clusters/${e.clusterId}/topics`, {
-    topic_name: name,
-    partitions_count: partitions,
-    replication_factor: 1,
-  });
-}
-
 async function run(
   e: PlatformEndpoints,
   label: string,
@@ -102,18 +55,7 @@ async function run(
   if (config["errors.deadletterqueue.topic.name"]) {
     await createTopic(e, config["errors.deadletterqueue.topic.name"], 1);
   }
-  const inputs: ConnectorInputs = {
-    connect: { url: e.connectUrl },
-    connectSecrets: {},
-    name,
-    config,
-    secretConfig: {},
-    state: "RUNNING",
-    restartPolicy: { type: "on-failure", maxRestarts: 3 },
-    waitTimeoutSeconds: 120,
-    providerVersion: PROVIDER_VERSION,
-  };
-  const { outs } = await connectorProvider.create(inputs);
+  const deleteConnector = await createConnector(e, name, config);
   const receiver = new ReceiverClient(e.receiverUrl);
   const since = (await receiver.stats()).lastSeq;
   try {
@@ -168,7 +110,7 @@ async function run(
       duplicates,
     };
   } finally {
-    await connectorProvider.delete!(outs.name, outs as ConnectorOutputs);
+    await deleteConnector();
   }
 }
 

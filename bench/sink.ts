@@ -18,7 +18,8 @@ import { Command } from "commander";
 import { startPlatform, stopPlatform } from "../platform";
 import { ReceiverClient } from "../platform/receiverClient";
 import { runBatches } from "./sink/batches";
-import { event, fmt } from "./sink/common";
+import { event } from "./events";
+import { fmt } from "./numbers";
 import { demoSettings } from "./sink/demoSettings";
 import { matrixTable, runMatrix } from "./sink/matrix";
 

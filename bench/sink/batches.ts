@@ -5,7 +5,9 @@
  */
 import type { PlatformEndpoints } from "../../platform";
 import type { ReceiverClient } from "../../platform/receiverClient";
-import { Delivery, cpuSeconds, deliver, fmt, platformPids, rate, sleep } from "./common";
+import { cpuSeconds, platformPids } from "../cpu";
+import { fmt } from "../numbers";
+import { Delivery, deliver, rate, sleep } from "./common";
 
 interface Run {
   readonly batch: number;

@@ -1,71 +1,19 @@
 /**
- * What the sink benchmarks share: the platform's processes and their CPU, the events, one topic
- * produced once, and one connector run (created, waited on until every event arrived, deleted).
+ * What the sink benchmarks share: one topic produced once, and one connector run (created,
+ * waited on until every event arrived, deleted), with the platform processes' CPU over it.
  */
-import { readFileSync } from "node:fs";
 import axios from "axios";
-import { platformStatus } from "../../platform";
 import type { PlatformEndpoints } from "../../platform";
 import { ReceiverClient } from "../../platform/receiverClient";
 import type { RecordedRequest } from "../../platform/receiverClient";
-
-const V2_JSON = "application/vnd.kafka.json.v2+json";
-/** Linux clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`, 100 on Linux). */
-const CLK_TCK = 100;
+import { platformCpu, platformPids } from "../cpu";
+import { event } from "../events";
+import { V2_JSON, createTopic, deleteTopic } from "../topics";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** User plus system CPU seconds of a process so far (0 when it is gone). */
-export function cpuSeconds(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return 0;
-  }
-  // Fields after the command name (which may hold spaces) start after the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
-}
-
-/** Pids of the platform's processes by component (broker, connect, rest-proxy, receiver). */
-export function platformPids(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of platformStatus()) if (s.pid) out[s.name] = s.pid;
-  if (!out.connect) throw new Error("The platform's Connect worker is not running.");
-  return out;
-}
-
-/** CPU seconds of each platform process so far. */
-export function platformCpu(pids: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
-}
-
-/** One tracking event of a typical size (about 300 bytes of JSON). */
-export function event(i: number): Record<string, unknown> {
-  return {
-    id: `bench-${i}`,
-    type: i % 5 === 0 ? "purchase" : "page_view",
-    anonymous_id: `anon-${(i * 7919) % 100_000}`,
-    timestamp: new Date(1_796_000_000_000 + i * 37).toISOString(),
-    context: { page: { path: `/products/${i % 400}`, referrer: "https://example.com/search" } },
-    properties: { sku: `SKU-${i % 1000}`, price: (i % 9_000) / 100, currency: "EUR", qty: 1 },
-  };
-}
-
 /** Time for a new group to settle after its tasks run (the broker delays a first rebalance). */
 const SETTLE_MS = 5000;
-
-async function createTopic(e: PlatformEndpoints, topic: string, partitions: number) {
-  await axios.post(`${e.restProxyUrl}/v3/clusters/${e.clusterId}/topics`, {
-    topic_name: topic,
-    partitions_count: partitions,
-    replication_factor: 1,
-  });
-}
 
 /** Produces `count` events to `topic`, keyed so that they spread over its partitions. */
 async function fill(e: PlatformEndpoints, topic: string, count: number): Promise<void> {
@@ -81,12 +29,6 @@ async function fill(e: PlatformEndpoints, topic: string, count: number): Promise
       { headers: { "Content-Type": V2_JSON }, maxBodyLength: Infinity },
     );
   }
-}
-
-async function deleteTopic(e: PlatformEndpoints, topic: string): Promise<void> {
-  await axios
-    .delete(`${e.restProxyUrl}/v3/clusters/${e.clusterId}/topics/${topic}`)
-    .catch(() => undefined);
 }
 
 /** Events in one recorded request: a JSON array's length, else one. */

@@ -12,7 +12,8 @@
 import { cpus } from "node:os";
 import type { PlatformEndpoints } from "../../platform";
 import type { ReceiverClient } from "../../platform/receiverClient";
-import { Delivery, deliver, fmt, rate, windowRate } from "./common";
+import { fmt } from "../numbers";
+import { Delivery, deliver, rate, windowRate } from "./common";
 
 export interface Cell {
   readonly label: string;
