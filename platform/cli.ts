@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { connectSecretsDirectory } from "./connectSecrets";
 import { fetchInfo } from "./fetch";
 import {
+  CLUSTER_COMPONENTS,
   COMPONENTS,
   KUBERNETES_COMPONENTS,
   ComponentName,
@@ -33,6 +34,7 @@ interface GlobalFlags {
   kubeControllerManagerPort?: number;
   withKubernetes?: boolean;
   secure?: boolean;
+  cluster?: boolean;
   home?: string;
   cache?: string;
 }
@@ -93,6 +95,13 @@ const program = new Command()
       "18181), alongside the plain " +
       "one (env TRACKING_PLATFORM_SECURE=1)",
   )
+  .option(
+    "--cluster",
+    "the cluster profile: three KRaft nodes (replication 3, min ISR 2) and three Connect workers " +
+      "in one group, 256m heaps, its own home and ports (kafka 19292/19302/19312, connect " +
+      "18283/18293/18303, rest proxy 18280, receiver 18290), for the failure drills " +
+      "(env TRACKING_PLATFORM_CLUSTER=1)",
+  )
   .option("--home <dir>", "state folder (env TRACKING_PLATFORM_HOME)")
   .option("--cache <dir>", "jar cache (env TRACKING_PLATFORM_CACHE)")
   .showHelpAfterError();
@@ -117,10 +126,13 @@ function options(): PlatformOptions {
     },
     kubernetes: f.withKubernetes,
     secure: f.secure,
+    cluster: f.cluster,
   };
 }
 
-const ALL_COMPONENTS: readonly ComponentName[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS];
+const ALL_COMPONENTS: readonly ComponentName[] = [
+  ...new Set([...COMPONENTS, ...KUBERNETES_COMPONENTS, ...CLUSTER_COMPONENTS]),
+];
 
 function parseComponent(raw: string): ComponentName {
   if (!(ALL_COMPONENTS as readonly string[]).includes(raw)) {
@@ -149,9 +161,15 @@ program
     say(`  Connect REST API  ${e.connectUrl}   (HTTP sink: ${e.httpSinkConnectorClass})`);
     say(`  REST proxy        ${e.restProxyUrl}`);
     say(
-      `  Metrics           ${e.connectMetricsUrl} (Connect), ${e.restProxyMetricsUrl} (REST proxy)`,
+      e.cluster
+        ? `  Metrics           ${e.restProxyMetricsUrl} (REST proxy; the cluster's workers carry no agent)`
+        : `  Metrics           ${e.connectMetricsUrl} (Connect), ${e.restProxyMetricsUrl} (REST proxy)`,
     );
     say(`  Receiver          ${e.receiverUrl}`);
+    if (e.cluster) {
+      say(`  Cluster           ${e.cluster.nodes.length} KRaft nodes (replication 3, min ISR 2)`);
+      say(`                    Connect workers ${e.cluster.workers.map((w) => w.url).join(", ")}`);
+    }
     if (e.kubernetes)
       say(`  Kubernetes API    ${e.kubernetes.apiUrl}   (kubeconfig ${e.kubernetes.kubeconfig})`);
     if (e.security) {
@@ -221,7 +239,12 @@ program
         await new Promise((r) => child.on("exit", r));
         return;
       }
-      const all = resolveSettings(options()).kubernetes ? ALL_COMPONENTS : COMPONENTS;
+      const settings = resolveSettings(options());
+      const all = settings.cluster
+        ? CLUSTER_COMPONENTS
+        : settings.kubernetes
+          ? [...COMPONENTS, ...KUBERNETES_COMPONENTS]
+          : COMPONENTS;
       for (const name of component ? [component] : all) {
         say(`==> ${logFile(name, options())} <==`);
         say(await tail(logFile(name, options()), lines));

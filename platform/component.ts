@@ -5,8 +5,12 @@ import { PlatformSettings } from "./settings";
 export const HOST = "127.0.0.1";
 
 export type KubernetesComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager";
+/** The cluster profile's nodes (platform/cluster/): three KRaft nodes and three Connect workers. */
+export type ClusterNodeName = "broker-1" | "broker-2" | "broker-3";
+export type ClusterWorkerName = "connect-1" | "connect-2" | "connect-3";
+export type ClusterComponentName = ClusterNodeName | ClusterWorkerName;
 export type ComponentName =
-  "broker" | "connect" | "rest-proxy" | "receiver" | KubernetesComponentName;
+  "broker" | "connect" | "rest-proxy" | "receiver" | KubernetesComponentName | ClusterComponentName;
 /** Start order; `down` goes the other way so Connect leaves its group before the broker stops. */
 export const COMPONENTS: readonly ComponentName[] = ["broker", "connect", "rest-proxy", "receiver"];
 /** The opt-in Kubernetes control plane (platform/kubernetes/), in start order. */
@@ -14,6 +18,20 @@ export const KUBERNETES_COMPONENTS: readonly KubernetesComponentName[] = [
   "etcd",
   "kube-apiserver",
   "kube-controller-manager",
+];
+
+/** The cluster profile's KRaft nodes, then its workers, in start order (with the REST proxy and receiver). */
+export const CLUSTER_NODES: readonly ClusterNodeName[] = ["broker-1", "broker-2", "broker-3"];
+export const CLUSTER_WORKERS: readonly ClusterWorkerName[] = [
+  "connect-1",
+  "connect-2",
+  "connect-3",
+];
+export const CLUSTER_COMPONENTS: readonly ComponentName[] = [
+  ...CLUSTER_NODES,
+  ...CLUSTER_WORKERS,
+  "rest-proxy",
+  "receiver",
 ];
 
 /** One process of the platform, as `up` starts it and waits for it. */

@@ -22,6 +22,15 @@ import {
   redact,
 } from "./secure/credentials";
 import { ensureTls, tlsFiles } from "./secure/tls";
+import { CLUSTER_BROKER_CONFIG, CLUSTER_HEAP, CLUSTER_WORKER_CONFIG } from "./cluster/config";
+import {
+  ConnectWorker,
+  KafkaNode,
+  bootstrapServers,
+  connectWorkers,
+  kafkaNodes,
+  quorumVoters,
+} from "./topology";
 
 export { COMPONENTS, HOST, stateFiles } from "./component";
 export type { Component, ComponentName } from "./component";
@@ -38,7 +47,20 @@ function newClusterId(): string {
 }
 
 export function clusterIdFile(settings: PlatformSettings): string {
-  return join(settings.home, "broker", "cluster-id");
+  // The cluster profile's nodes share one id, formatted into each node's storage.
+  return settings.cluster
+    ? join(settings.home, "cluster-id")
+    : join(settings.home, "broker", "cluster-id");
+}
+
+/** Makes the KRaft cluster id once, before any node formats its storage with it. */
+export function ensureClusterId(settings: PlatformSettings): string {
+  const existing = readClusterId(settings);
+  if (existing) return existing;
+  const id = newClusterId();
+  mkdirSync(dirname(clusterIdFile(settings)), { recursive: true });
+  writeFileSync(clusterIdFile(settings), `${id}\n`);
+  return id;
 }
 
 export function readClusterId(settings: PlatformSettings): string | undefined {
@@ -46,10 +68,52 @@ export function readClusterId(settings: PlatformSettings): string | undefined {
   return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
 }
 
-export function brokerComponent(settings: PlatformSettings, jars: PlatformJars): Component {
-  const dir = join(settings.home, "broker");
+/** A KRaft node's properties, but the secured profile's listeners and SASL (platform/secure/). */
+export function brokerProperties(
+  settings: PlatformSettings,
+  node: KafkaNode,
+): Record<string, string | number> {
+  const kafka = node.kafkaPort;
+  const controller = node.controllerPort;
+  const dataDir = join(node.dir, "data");
+  return {
+    "process.roles": "broker,controller",
+    "node.id": node.id,
+    // A static voter set, so the storage is formatted without --standalone.
+    "controller.quorum.voters": quorumVoters(settings),
+    listeners: `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
+    "advertised.listeners": `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "log.dirs": dataDir,
+    "num.partitions": 1,
+    // Topics are declared (by the stack, or by tests through the REST proxy's v3 API), as in
+    // production; an unknown topic is an error, not a new topic.
+    "auto.create.topics.enable": "false",
+    "offsets.topic.replication.factor": 1,
+    // 50 partitions by default: creating them is most of a cold consumer group's first join.
+    "offsets.topic.num.partitions": 5,
+    "transaction.state.log.replication.factor": 1,
+    "transaction.state.log.min.isr": 1,
+    "transaction.state.log.num.partitions": 5,
+    "share.coordinator.state.topic.replication.factor": 1,
+    "share.coordinator.state.topic.min.isr": 1,
+    "group.initial.rebalance.delay.ms": 0,
+    // Cluster profile: replication 3 and min ISR 2, as `prod`, and fast failover.
+    ...(settings.cluster ? CLUSTER_BROKER_CONFIG : {}),
+  };
+}
+
+/** A KRaft node (broker and controller): the only one, or node `node.id` of the cluster profile. */
+export function brokerComponent(
+  settings: PlatformSettings,
+  jars: PlatformJars,
+  node: KafkaNode = kafkaNodes(settings)[0],
+): Component {
+  const { dir } = node;
   const dataDir = join(dir, "data");
-  const { kafka, controller } = settings.ports;
+  const kafka = node.kafkaPort;
   const classpath = `${jars.kafkaLibs}/*`;
   let formatted = false;
   // Secured profile: the users (and their passwords) are made when the storage is first formatted.
@@ -60,7 +124,7 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
     return brokerSecurity(settings, creds, ensureTls(settings.home));
   };
   return javaComponent(settings, {
-    name: "broker",
+    name: node.name,
     port: kafka,
     endpoint: `${HOST}:${kafka}`,
     readyTimeoutMs: 90_000,
@@ -68,31 +132,9 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
     configFileName: "server.properties",
     classpath,
     mainClass: "kafka.Kafka",
-    heap: "512m",
+    heap: settings.cluster ? CLUSTER_HEAP : "512m",
     config: () => ({
-      "process.roles": "broker,controller",
-      "node.id": 1,
-      // A static voter set, so the storage is formatted without --standalone.
-      "controller.quorum.voters": `1@${HOST}:${controller}`,
-      listeners: `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
-      "advertised.listeners": `PLAINTEXT://${HOST}:${kafka},CONTROLLER://${HOST}:${controller}`,
-      "controller.listener.names": "CONTROLLER",
-      "inter.broker.listener.name": "PLAINTEXT",
-      "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-      "log.dirs": dataDir,
-      "num.partitions": 1,
-      // Topics are declared (by the stack, or by tests through the REST proxy's v3 API), as in
-      // production; an unknown topic is an error, not a new topic.
-      "auto.create.topics.enable": "false",
-      "offsets.topic.replication.factor": 1,
-      // 50 partitions by default: creating them is most of a cold consumer group's first join.
-      "offsets.topic.num.partitions": 5,
-      "transaction.state.log.replication.factor": 1,
-      "transaction.state.log.min.isr": 1,
-      "transaction.state.log.num.partitions": 5,
-      "share.coordinator.state.topic.replication.factor": 1,
-      "share.coordinator.state.topic.min.isr": 1,
-      "group.initial.rebalance.delay.ms": 0,
+      ...brokerProperties(settings, node),
       // Secured profile: its listeners, SASL, TLS and the authorizer replace the plain listeners.
       ...security(),
     }),
@@ -102,12 +144,11 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
         formatted = true;
         return;
       }
-      const clusterId = readClusterId(settings) ?? newClusterId();
-      writeFileSync(clusterIdFile(settings), `${clusterId}\n`);
+      const clusterId = ensureClusterId(settings);
       // StorageTool calls System.exit, so it runs as its own short-lived JVM.
       const format = javaCommand(
         settings,
-        { name: "broker", heap: "256m", classpath, mainClass: "kafka.tools.StorageTool" },
+        { name: node.name, heap: "256m", classpath, mainClass: "kafka.tools.StorageTool" },
         [
           "format",
           "-t",
@@ -129,7 +170,7 @@ export function brokerComponent(settings: PlatformSettings, jars: PlatformJars):
       formatted = true;
     },
     beforeStart() {
-      if (!formatted) throw new Error("broker: prepare() must run before command()");
+      if (!formatted) throw new Error(`${node.name}: prepare() must run before command()`);
     },
     ready: () =>
       kafkaApiVersionsOk(
@@ -151,19 +192,22 @@ export const CONNECT_TOPICS = {
 };
 
 /** The worker's properties file, rewritten before each start: what the running worker read. */
-export function connectConfigFile(settings: PlatformSettings): string {
-  return join(settings.home, "connect", "worker.properties");
+export function connectConfigFile(
+  settings: PlatformSettings,
+  worker: ConnectWorker = connectWorkers(settings)[0],
+): string {
+  return join(worker.dir, "worker.properties");
 }
 
-/** Everything the worker reads from `worker.properties`. */
+/** Everything a worker reads from `worker.properties`. */
 export function connectWorkerConfig(
   settings: PlatformSettings,
   jars: PlatformJars,
+  worker: ConnectWorker = connectWorkers(settings)[0],
 ): Record<string, string | number> {
-  const port = settings.ports.connect;
-  const url = `http://${HOST}:${port}`;
+  const { port, url } = worker;
   return {
-    "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
+    "bootstrap.servers": bootstrapServers(settings),
     "group.id": CONNECT_GROUP_ID,
     "config.storage.topic": CONNECT_TOPICS.config,
     "offset.storage.topic": CONNECT_TOPICS.offsets,
@@ -193,6 +237,8 @@ export function connectWorkerConfig(
     // Connector secrets are references (`${dir:<folder>:<file>}`) resolved from files in the
     // platform's secrets folder, and from no other folder.
     ...configProviderProperties(connectSecretsDirectory(settings)),
+    // Cluster profile: internal topics replicated 3 times, and a dead worker's tasks moved fast.
+    ...(settings.cluster ? CLUSTER_WORKER_CONFIG : {}),
     // Secured profile: the worker and its tasks' clients as `connect`; a connector may still
     // override them with its own principal (policy All, above).
     ...(settings.secure
@@ -204,13 +250,20 @@ export function connectWorkerConfig(
   };
 }
 
-export function connectComponent(settings: PlatformSettings, jars: PlatformJars): Component {
-  const port = settings.ports.connect;
-  const url = `http://${HOST}:${port}`;
-  const configFile = connectConfigFile(settings);
-  // The worker's JVM carries the Prometheus JMX exporter agent (platform/metricsAgent.ts).
+/**
+ * A Connect worker: the only one, or one of the cluster profile's three. The one worker's JVM
+ * carries the Prometheus JMX exporter agent (platform/metricsAgent.ts); the cluster's workers do
+ * not (one metrics port per profile).
+ */
+export function connectComponent(
+  settings: PlatformSettings,
+  jars: PlatformJars,
+  member: ConnectWorker = connectWorkers(settings)[0],
+): Component {
+  const { port, url } = member;
+  const configFile = connectConfigFile(settings, member);
   const worker = javaComponent(settings, {
-    name: "connect",
+    name: member.name,
     port,
     endpoint: url,
     readyTimeoutMs: 120_000,
@@ -218,8 +271,8 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
     configFileName: basename(configFile),
     classpath: `${jars.kafkaLibs}/*`,
     mainClass: "org.apache.kafka.connect.cli.ConnectDistributed",
-    heap: "768m",
-    config: () => connectWorkerConfig(settings, jars),
+    heap: settings.cluster ? CLUSTER_HEAP : "768m",
+    config: () => connectWorkerConfig(settings, jars, member),
     afterPrepare() {
       ensureConnectSecretsDirectory(settings);
     },
@@ -230,7 +283,7 @@ export function connectComponent(settings: PlatformSettings, jars: PlatformJars)
       return plugins?.status === 200 && plugins.body.includes(HTTP_SINK_CONNECTOR_CLASS);
     },
   });
-  return withMetricsAgent(worker, settings, jars, "connect");
+  return settings.cluster ? worker : withMetricsAgent(worker, settings, jars, "connect");
 }
 
 /**
@@ -257,7 +310,7 @@ export function restProxyComponent(
     heap: "256m",
     config: () => ({
       listeners: url,
-      "bootstrap.servers": `${HOST}:${settings.ports.kafka}`,
+      "bootstrap.servers": bootstrapServers(settings),
       "cluster.id": readClusterId(settings) ?? "local",
       "producer.acks": "all",
       "producer.linger.ms": 1,

@@ -7,6 +7,7 @@ import { SASL_MECHANISM, SECURITY_PROTOCOL } from "./secure/config";
 import { credentialsFile } from "./secure/credentials";
 import { tlsFiles } from "./secure/tls";
 import { PlatformOptions, kafkaVersion, resolveSettings } from "./settings";
+import { bootstrapServers, connectWorkers, kafkaNodes } from "./topology";
 
 /*
  * What a running platform offers its clients: the addresses of its parts, and how to reach the
@@ -42,6 +43,21 @@ export interface PlatformEndpoints {
   readonly kubernetes?: KubernetesEndpoints;
   /** How clients reach the secured profile's broker (absent on the plain one). */
   readonly security?: SecurityEndpoint;
+  /** The cluster profile's nodes and workers (absent on the one-node profiles). */
+  readonly cluster?: ClusterEndpoints;
+}
+
+/**
+ * The cluster profile's parts, for drills that stop one of them: `kafkaBootstrap` lists every
+ * node and `connectUrl` is the first worker's, so clients need nothing from here.
+ */
+export interface ClusterEndpoints {
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly nodeId: number;
+    readonly bootstrap: string;
+  }[];
+  readonly workers: readonly { readonly name: string; readonly url: string }[];
 }
 
 /** The `security` block of the secured profile's `endpoints.json` (no secret in it). */
@@ -64,8 +80,8 @@ export function endpoints(options: PlatformOptions): PlatformEndpoints {
   const settings = resolveSettings(options);
   const p = settings.ports;
   return {
-    kafkaBootstrap: `${HOST}:${p.kafka}`,
-    connectUrl: `http://${HOST}:${p.connect}`,
+    kafkaBootstrap: bootstrapServers(settings),
+    connectUrl: connectWorkers(settings)[0].url,
     connectMetricsUrl: metricsUrl(settings, "connect"),
     restProxyUrl: `http://${HOST}:${p.restProxy}`,
     restProxyMetricsUrl: metricsUrl(settings, "rest-proxy"),
@@ -75,6 +91,18 @@ export function endpoints(options: PlatformOptions): PlatformEndpoints {
     kafkaVersion: kafkaVersion(),
     connectSecretsDirectory: connectSecretsDirectory(settings),
     ...(settings.kubernetes ? { kubernetes: kubernetesEndpoints(settings) } : {}),
+    ...(settings.cluster
+      ? {
+          cluster: {
+            nodes: kafkaNodes(settings).map((n) => ({
+              name: n.name,
+              nodeId: n.id,
+              bootstrap: `${HOST}:${n.kafkaPort}`,
+            })),
+            workers: connectWorkers(settings).map((w) => ({ name: w.name, url: w.url })),
+          },
+        }
+      : {}),
     ...(settings.secure
       ? {
           security: {

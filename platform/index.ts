@@ -15,7 +15,14 @@ import {
   restProxyComponent,
   stateFiles,
 } from "./components";
-import { KUBERNETES_COMPONENTS } from "./component";
+import {
+  CLUSTER_COMPONENTS,
+  CLUSTER_NODES,
+  CLUSTER_WORKERS,
+  KUBERNETES_COMPONENTS,
+} from "./component";
+import { ensureClusterId } from "./components";
+import { connectWorkers, kafkaNodes } from "./topology";
 import { PlatformEndpoints, endpoints, endpointsFile } from "./endpoints";
 import { ensureConnectSecretsDirectory } from "./connectSecrets";
 import { METRICS_PROCESS, agentMissing, checkAgentCanStart, metricsUrl } from "./metricsAgent";
@@ -31,10 +38,10 @@ import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes"
 import { PORT_ENV, PlatformOptions, PlatformPorts, resolveSettings } from "./settings";
 
 export type { ComponentName } from "./components";
-export type { PlatformEndpoints, SecurityEndpoint } from "./endpoints";
+export type { ClusterEndpoints, PlatformEndpoints, SecurityEndpoint } from "./endpoints";
 export { endpointsFile } from "./endpoints";
 export { COMPONENTS, HTTP_SINK_CONNECTOR_CLASS } from "./components";
-export { KUBERNETES_COMPONENTS } from "./component";
+export { CLUSTER_COMPONENTS, KUBERNETES_COMPONENTS } from "./component";
 export type { KubernetesEndpoints } from "./kubernetes/components";
 export type { PlatformOptions, PlatformPorts, PlatformSettings } from "./settings";
 export { DEFAULT_PORTS, resolveSettings } from "./settings";
@@ -70,25 +77,40 @@ export interface StartOptions extends PlatformOptions {
 const REPO_ROOT = resolve(__dirname, "..");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The components of this configuration (its profile's nodes and workers), by name. */
 function components(
   options: PlatformOptions,
   jars: PlatformJars,
-): Record<ComponentName, Component> {
+): Partial<Record<ComponentName, Component>> {
   const settings = resolveSettings(options);
-  return {
-    broker: brokerComponent(settings, jars),
-    connect: connectComponent(settings, jars),
+  const all: Partial<Record<ComponentName, Component>> = {
     "rest-proxy": restProxyComponent(settings, jars),
     receiver: receiverComponent(settings),
-    ...kubernetesComponents(settings),
+    ...(settings.kubernetes ? kubernetesComponents(settings) : {}),
   };
+  for (const node of kafkaNodes(settings)) all[node.name] = brokerComponent(settings, jars, node);
+  for (const worker of connectWorkers(settings)) {
+    all[worker.name] = connectComponent(settings, jars, worker);
+  }
+  return all;
 }
 
 /** Every component this configuration runs, in start order. */
 function namesFor(options: PlatformOptions): ComponentName[] {
-  return [...COMPONENTS, ...(resolveSettings(options).kubernetes ? KUBERNETES_COMPONENTS : [])];
+  const settings = resolveSettings(options);
+  if (settings.cluster) return [...CLUSTER_COMPONENTS];
+  return [...COMPONENTS, ...(settings.kubernetes ? KUBERNETES_COMPONENTS : [])];
 }
 
+/** Every component any profile runs: what `down` and `status` look for. */
+const EVERY_COMPONENT: readonly ComponentName[] = [
+  ...COMPONENTS,
+  ...KUBERNETES_COMPONENTS,
+  ...CLUSTER_NODES,
+  ...CLUSTER_WORKERS,
+];
+
+/** The setting that moves a component's port (the base of a cluster profile's series). */
 const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
   broker: "kafka",
   connect: "connect",
@@ -97,6 +119,12 @@ const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
   etcd: "etcd",
   "kube-apiserver": "kubeApiserver",
   "kube-controller-manager": "kubeControllerManager",
+  "broker-1": "kafka",
+  "broker-2": "kafka",
+  "broker-3": "kafka",
+  "connect-1": "connect",
+  "connect-2": "connect",
+  "connect-3": "connect",
 };
 
 /**
@@ -225,27 +253,44 @@ async function startUnlocked(
   // Made (or its mode set to 0700) even when the worker is reused; never removed by `down`.
   ensureConnectSecretsDirectory(settings);
   const all = components(options, jars);
+  const component = (name: ComponentName): Component => {
+    const c = all[name];
+    if (!c) throw new Error(`${name} is not part of this profile`);
+    return c;
+  };
   const outcomes = new Map<ComponentName, "started" | "reused">();
   const spawned = new Set<ComponentName>();
   // The worker reads its properties at start only: one started by an older build is restarted.
   // So is a worker or REST proxy whose JVM runs without this build's metrics agent options.
   const jvmChanges = (name: ComponentName): string[] => {
-    const { command, args } = all[name].command();
+    const { command, args } = component(name).command();
     return jvmOptionChanges(stateFiles(settings, name).pidFile, [command, ...args]);
   };
   const changes: Partial<Record<ComponentName, () => string[]>> = {
-    connect: () => [
-      ...workerConfigChanges(connectConfigFile(settings), connectWorkerConfig(settings, jars)),
-      ...jvmChanges("connect"),
-    ],
     "rest-proxy": () => jvmChanges("rest-proxy"),
   };
+  for (const worker of connectWorkers(settings)) {
+    changes[worker.name] = () => [
+      ...workerConfigChanges(
+        connectConfigFile(settings, worker),
+        connectWorkerConfig(settings, jars, worker),
+      ),
+      ...jvmChanges(worker.name),
+    ];
+  }
   const run = async (name: ComponentName): Promise<void> => {
     outcomes.set(
       name,
-      await startComponent(options, jars, all[name], log, () => spawned.add(name), changes[name]),
+      await startComponent(
+        options,
+        jars,
+        component(name),
+        log,
+        () => spawned.add(name),
+        changes[name],
+      ),
     );
-    log(`${name} ready at ${all[name].endpoint} (${outcomes.get(name)})`);
+    log(`${name} ready at ${component(name).endpoint} (${outcomes.get(name)})`);
   };
   // allSettled, so a failure in one does not leave its sibling's error unreported.
   const settle = async (names: ComponentName[]): Promise<void> => {
@@ -257,9 +302,13 @@ async function startUnlocked(
   };
   try {
     const kube = settings.kubernetes;
-    await settle(["broker", "receiver", ...(kube ? (["etcd"] as const) : [])]);
+    const nodes = kafkaNodes(settings).map((n) => n.name);
+    const workers = connectWorkers(settings).map((w) => w.name);
+    // The cluster's nodes start together (a quorum needs two of them) on one id made before.
+    if (settings.cluster) ensureClusterId(settings);
+    await settle([...nodes, "receiver", ...(kube ? (["etcd"] as const) : [])]);
     if (settings.secure) await grantWorker(options, jars, log);
-    await settle(["connect", "rest-proxy", ...(kube ? (["kube-apiserver"] as const) : [])]);
+    await settle([...workers, "rest-proxy", ...(kube ? (["kube-apiserver"] as const) : [])]);
     if (kube) await settle(["kube-controller-manager"]);
     if (kube) applyOperatorCrds(settings, (line) => log(line));
   } catch (err) {
@@ -279,7 +328,9 @@ async function startUnlocked(
 
 /**
  * Stops the components (all by default) by their recorded pids, in reverse start order: SIGTERM,
- * then SIGKILL after `graceMs`. Processes this platform did not start are never touched.
+ * then SIGKILL after `graceMs`. Processes this platform did not start are never touched. The
+ * cluster profile's workers stop together, then its nodes together: the last KRaft node left
+ * alone would wait for a quorum that is gone and need the SIGKILL.
  */
 export async function stopPlatform(
   options: StartOptions & { only?: readonly ComponentName[]; graceMs?: number } = {},
@@ -287,14 +338,26 @@ export async function stopPlatform(
   const settings = resolveSettings(options);
   const log = options.log ?? (() => undefined);
   // The Kubernetes parts too, whether on or not: `down` leaves nothing it started running.
-  const names = [...COMPONENTS, ...KUBERNETES_COMPONENTS]
-    .reverse()
-    .filter((n) => !options.only || options.only.includes(n));
+  const wanted = (n: ComponentName): boolean => !options.only || options.only.includes(n);
+  const groups: ComponentName[][] = [
+    ...[...KUBERNETES_COMPONENTS].reverse().map((n) => [n]),
+    ["receiver"],
+    ["rest-proxy"],
+    ["connect", ...CLUSTER_WORKERS],
+    ["broker", ...CLUSTER_NODES],
+  ];
   const outcome = {} as Record<ComponentName, "stopped" | "killed" | "not-running">;
-  for (const name of names) {
-    const result = await stopProcess(stateFiles(settings, name).pidFile, options.graceMs ?? 20_000);
-    outcome[name] = result;
-    if (result !== "not-running") log(`${name}: ${result}`);
+  for (const group of groups) {
+    await Promise.all(
+      group.filter(wanted).map(async (name) => {
+        const result = await stopProcess(
+          stateFiles(settings, name).pidFile,
+          options.graceMs ?? 20_000,
+        );
+        outcome[name] = result;
+        if (result !== "not-running") log(`${name}: ${result}`);
+      }),
+    );
   }
   return outcome;
 }
@@ -304,31 +367,32 @@ export function platformStatus(options: PlatformOptions = {}): ComponentStatus[]
   const settings = resolveSettings(options);
   const e = endpoints(options);
   const kube = kubernetesComponents(settings);
-  const endpoint: Record<ComponentName, string> = {
-    broker: e.kafkaBootstrap,
-    connect: e.connectUrl,
+  const endpoint: Partial<Record<ComponentName, string>> = {
     "rest-proxy": e.restProxyUrl,
     receiver: e.receiverUrl,
     etcd: kube.etcd.endpoint,
     "kube-apiserver": kube["kube-apiserver"].endpoint,
     "kube-controller-manager": kube["kube-controller-manager"].endpoint,
   };
-  const statuses = [...COMPONENTS, ...KUBERNETES_COMPONENTS].map((name) => {
+  for (const node of kafkaNodes(settings)) endpoint[node.name] = `${HOST}:${node.kafkaPort}`;
+  for (const worker of connectWorkers(settings)) endpoint[worker.name] = worker.url;
+  const own = namesFor(options);
+  const order = [...own, ...EVERY_COMPONENT.filter((n) => !own.includes(n))];
+  const statuses = order.map((name) => {
     const record = readPid(stateFiles(settings, name).pidFile);
     const running = record !== undefined && isAlive(record);
-    const metrics = METRICS_PROCESS[name];
+    // The cluster profile's workers carry no agent (one metrics port per profile).
+    const metrics = settings.cluster && name !== "rest-proxy" ? undefined : METRICS_PROCESS[name];
     return {
       name,
       running,
       pid: running ? record.pid : undefined,
-      endpoint: endpoint[name],
+      endpoint: endpoint[name] ?? "",
       ...(metrics ? { metricsUrl: metricsUrl(settings, metrics) } : {}),
     };
   });
-  // The Kubernetes parts are listed when on, or when some are still running.
-  return statuses.filter(
-    (s) => (COMPONENTS as readonly string[]).includes(s.name) || settings.kubernetes || s.running,
-  );
+  // This profile's parts, and any other still running in its home.
+  return statuses.filter((s) => own.includes(s.name) || s.running);
 }
 
 /**

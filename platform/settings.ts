@@ -36,6 +36,11 @@ export interface PlatformSettings {
    * ports, so that it runs alongside the plain one.
    */
   readonly secure: boolean;
+  /**
+   * The cluster profile (platform/cluster/): three KRaft nodes (replication 3, min ISR 2) and
+   * three Connect workers in one group, its own home and ports, for the failure drills.
+   */
+  readonly cluster: boolean;
 }
 
 export interface PlatformOptions {
@@ -45,6 +50,7 @@ export interface PlatformOptions {
   readonly extraJvmOpts?: readonly string[];
   readonly kubernetes?: boolean;
   readonly secure?: boolean;
+  readonly cluster?: boolean;
 }
 
 export const DEFAULT_PORTS: PlatformPorts = {
@@ -72,6 +78,32 @@ export const SECURE_DEFAULT_PORTS: PlatformPorts = {
   connectMetrics: 18184,
   restProxyMetrics: 18181,
 };
+
+/**
+ * The cluster profile's base ports: node (or worker) `i` of 3 listens on the base plus
+ * `10 * (i - 1)` (Kafka 19292, 19302, 19312; controllers 19293, 19303, 19313; Connect 18283,
+ * 18293, 18303), so it runs beside the plain and secured profiles.
+ */
+export const CLUSTER_DEFAULT_PORTS: PlatformPorts = {
+  ...DEFAULT_PORTS,
+  kafka: 19292,
+  controller: 19293,
+  connect: 18283,
+  restProxy: 18280,
+  receiver: 18290,
+  connectMetrics: 18284,
+  restProxyMetrics: 18281,
+};
+
+/** How many KRaft nodes and Connect workers the cluster profile runs. */
+export const CLUSTER_SIZE = 3;
+/** Port `i` (1-based) of a cluster profile's series that starts at `base`. */
+export function clusterPort(base: number, i: number): number {
+  return base + 10 * (i - 1);
+}
+
+/** Selects the cluster profile when `1` (the CLI's `--cluster`). */
+export const CLUSTER_ENV = "TRACKING_PLATFORM_CLUSTER";
 
 /** Selects the secured profile when `1` (the CLI's `--secure`). */
 export const SECURE_ENV = "TRACKING_PLATFORM_SECURE";
@@ -177,6 +209,21 @@ export function parsePort(raw: string, setting: string): number {
 
 /** The secured profile's default home, under `~/.cache/tracking-pipeline/`. */
 export const SECURE_HOME_DIR = "platform-secure-state";
+/** The cluster profile's default home, under `~/.cache/tracking-pipeline/`. */
+export const CLUSTER_HOME_DIR = "platform-cluster-state";
+
+/** Every port a configuration listens on, by setting (the cluster's series expanded). */
+function listeningPorts(ports: PlatformPorts, cluster: boolean): [string, number][] {
+  const series: (keyof PlatformPorts)[] = ["kafka", "controller", "connect"];
+  return (Object.entries(ports) as [keyof PlatformPorts, number][]).flatMap(([key, port]) =>
+    cluster && series.includes(key)
+      ? Array.from({ length: CLUSTER_SIZE }, (_, i): [string, number] => [
+          i === 0 ? key : `${key} (node ${i + 1})`,
+          clusterPort(port, i + 1),
+        ])
+      : [[key, port]],
+  );
+}
 
 /** Resolves options over environment variables over defaults. */
 export function resolveSettings(
@@ -185,7 +232,14 @@ export function resolveSettings(
 ): PlatformSettings {
   const cacheBase = join(homedir(), ".cache", "tracking-pipeline");
   const secure = options.secure ?? parseSwitch(env[SECURE_ENV], SECURE_ENV);
-  const defaults = secure ? SECURE_DEFAULT_PORTS : DEFAULT_PORTS;
+  const cluster = options.cluster ?? parseSwitch(env[CLUSTER_ENV], CLUSTER_ENV);
+  if (cluster && secure) {
+    throw new Error(
+      `The cluster profile (\`--cluster\`, \`${CLUSTER_ENV}\`) runs plain listeners only; ` +
+        `drop \`--secure\` (or unset \`${SECURE_ENV}\`), or run the secured profile on its own.`,
+    );
+  }
+  const defaults = secure ? SECURE_DEFAULT_PORTS : cluster ? CLUSTER_DEFAULT_PORTS : DEFAULT_PORTS;
   const ports = {} as Record<keyof PlatformPorts, number>;
   for (const key of Object.keys(DEFAULT_PORTS) as (keyof PlatformPorts)[]) {
     ports[key] = options.ports?.[key] ?? portFromEnv(key, env) ?? defaults[key];
@@ -197,8 +251,14 @@ export function resolveSettings(
         `unset \`${KUBERNETES_ENV}\` (or drop \`--with-kubernetes\`) and run them with the plain platform.`,
     );
   }
+  if (cluster && kubernetes) {
+    throw new Error(
+      `The cluster profile (\`--cluster\`, \`${CLUSTER_ENV}\`) does not run the Kubernetes parts; ` +
+        `unset \`${KUBERNETES_ENV}\` (or drop \`--with-kubernetes\`) and run them with the plain platform.`,
+    );
+  }
   const seen = new Map<number, string>();
-  for (const [key, port] of Object.entries(ports)) {
+  for (const [key, port] of listeningPorts(ports, cluster)) {
     const other = seen.get(port);
     if (other) {
       throw new Error(`Ports \`${other}\` and \`${key}\` are both ${port}; give each its own.`);
@@ -213,12 +273,13 @@ export function resolveSettings(
     home: resolve(
       options.home ??
         env.TRACKING_PLATFORM_HOME ??
-        join(cacheBase, secure ? SECURE_HOME_DIR : "platform-state"),
+        join(cacheBase, secure ? SECURE_HOME_DIR : cluster ? CLUSTER_HOME_DIR : "platform-state"),
     ),
     ports,
     extraJvmOpts: options.extraJvmOpts ?? envJvm,
     kubernetes,
     secure,
+    cluster,
   };
 }
 
