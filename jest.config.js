@@ -32,5 +32,15 @@ module.exports = {
       globalTeardown: "<rootDir>/test/integration/globalTeardown.ts",
       setupFilesAfterEnv: ["<rootDir>/test/e2e/timeouts.ts"],
     },
+    {
+      // Failure drills on the cluster profile (three KRaft nodes, three Connect workers).
+      displayName: "drills",
+      testEnvironment: "node",
+      transform: { "^.+\\.ts$": tsJest },
+      testMatch: ["<rootDir>/test/drills/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/drills/globalSetup.ts",
+      globalTeardown: "<rootDir>/test/drills/globalTeardown.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/drills/timeouts.ts"],
+    },
   ],
 };
