@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { Admin, Kafka, logLevel } from "kafkajs";
 import {
   ComponentName,
   PlatformEndpoints,
@@ -80,14 +80,7 @@ export async function partitionLeaders(
   topic: string,
 ): Promise<{ partition: number; leader: number; isr: number[]; name: ComponentName }[]> {
   const e = clusterEndpoints();
-  const kafka = new Kafka({
-    clientId: "tracking-drills",
-    brokers: e.kafkaBootstrap.split(","),
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(async (admin) => {
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     return topics[0].partitions.map((p) => {
       const node = e.cluster?.nodes.find((n) => n.nodeId === p.leader);
@@ -99,6 +92,20 @@ export async function partitionLeaders(
         name: node.name as ComponentName,
       };
     });
+  });
+}
+
+/** Runs `use` with a connected Kafka admin client of the cluster. */
+export async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+  const kafka = new Kafka({
+    clientId: "tracking-drills",
+    brokers: clusterEndpoints().kafkaBootstrap.split(","),
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }

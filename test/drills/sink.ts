@@ -10,13 +10,38 @@ import {
   connectorProvider,
 } from "../../providers/connect/provider";
 import { ReceiverClient, extractEventIds } from "../../platform/receiverClient";
+import { withAdmin } from "./cluster";
 
-/** A topic with production's durability: replication 3, min ISR 2 (the cluster's default). */
+/**
+ * A topic with production's durability: replication 3, min ISR 2 (the cluster's default). With
+ * `leader`, every partition's preferred leader is that node (the others follow it as replicas),
+ * so that a drill can kill the node leading the whole topic.
+ */
 export async function createReplicatedTopic(
   e: PlatformEndpoints,
   name: string,
   partitions: number,
+  leader?: number,
 ): Promise<void> {
+  if (leader !== undefined) {
+    const others = (e.cluster?.nodes ?? []).map((n) => n.nodeId).filter((id) => id !== leader);
+    const created = await withAdmin((admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: name,
+            replicaAssignment: Array.from({ length: partitions }, (_, partition) => ({
+              partition,
+              replicas: [leader, ...others],
+            })),
+          },
+        ],
+      }),
+    );
+    if (!created) throw new Error(`creating ${name}: it already exists`);
+    return;
+  }
   const { status, data } = await axios.post(
     `${e.restProxyUrl}/v3/clusters/${e.clusterId}/topics`,
     { topic_name: name, partitions_count: partitions, replication_factor: 3 },
@@ -44,13 +69,14 @@ export interface DrillSink {
 export async function createDrillSink(
   e: PlatformEndpoints,
   label: string,
-  partitions = 3,
+  topicOptions: { readonly partitions?: number; readonly leader?: number } = {},
 ): Promise<DrillSink> {
+  const partitions = topicOptions.partitions ?? 3;
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const topic = `drill.${label}.${stamp}`;
   const name = `drill-${label}-${stamp}`;
   const path = `/drill/${label}/${stamp}`;
-  await createReplicatedTopic(e, topic, partitions);
+  await createReplicatedTopic(e, topic, partitions, topicOptions.leader);
   const destination = destinationSchema.parse({
     name: label,
     url: `${e.receiverUrl}${path}`,
