@@ -15,7 +15,8 @@ export function printDrill(
       `acknowledgements ${(traffic.maxAckGapMs / 1000).toFixed(1)} s)`,
     `  producer retries: ${formatCounts(traffic.failures)}`,
     `  delivered ${arrivals.distinct} distinct, lost ${arrivals.missing.length}, duplicates ` +
-      `${arrivals.duplicates}, in ${arrivals.requests} accepted requests; refused answers: ` +
+      `${arrivals.duplicates}, in ${arrivals.requests} accepted requests (longest pause between ` +
+      `two ${(arrivals.maxDeliveryGapMs / 1000).toFixed(1)} s); refused answers: ` +
       `${formatCounts(arrivals.refused)}`,
     ...Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`),
   ];

@@ -128,6 +128,8 @@ export interface Arrivals {
   readonly duplicates: number;
   readonly missing: readonly string[];
   readonly requests: number;
+  /** The longest pause between two accepted requests of this destination. */
+  readonly maxDeliveryGapMs: number;
   /** Answers other than 2xx the receiver gave this destination (e.g. the drill's 429s). */
   readonly refused: Readonly<Record<number, number>>;
 }
@@ -146,6 +148,8 @@ export async function waitForArrivals(
   const refused: Record<number, number> = {};
   let requests = 0;
   let cursor = 0;
+  let lastAccepted: number | undefined;
+  let maxDeliveryGapMs = 0;
   const deadline = Date.now() + ms;
   for (;;) {
     for (const request of await receiver.requests(cursor)) {
@@ -156,13 +160,17 @@ export async function waitForArrivals(
         continue;
       }
       requests++;
+      if (lastAccepted !== undefined) {
+        maxDeliveryGapMs = Math.max(maxDeliveryGapMs, request.receivedAt - lastAccepted);
+      }
+      lastAccepted = request.receivedAt;
       for (const id of extractEventIds(request.json, "id"))
         counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     const missing = ids.filter((id) => !counts.has(id));
     if (missing.length === 0 || Date.now() > deadline) {
       const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
-      return { distinct: counts.size, duplicates, missing, requests, refused };
+      return { distinct: counts.size, duplicates, missing, requests, maxDeliveryGapMs, refused };
     }
     await new Promise((r) => setTimeout(r, 500));
   }
