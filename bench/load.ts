@@ -38,10 +38,14 @@ const load = () =>
   loadavg()
     .map((l) => fmt(l, 2))
     .join(" / ");
-const coresLine = (c: CoresUsed) =>
-  Object.entries(c.processes)
-    .map(([name, n]) => `${name} ${fmt(n, 2)}`)
-    .join(", ") + `; machine ${fmt(c.machine, 2)}/${c.machineCores} cores`;
+const coresLine = (c: CoresUsed, others = "other processes") => {
+  const ours = Object.values(c.processes).reduce((a, b) => a + b, 0);
+  const each = Object.entries(c.processes).map(([name, n]) => `${name} ${fmt(n, 2)}`);
+  return (
+    `${each.join(", ")}; machine ${fmt(c.machine, 2)}/${c.machineCores} cores ` +
+    `(${fmt(Math.max(0, c.machine - ours), 2)} of it ${others})`
+  );
+};
 
 interface Run {
   readonly topic: string;
@@ -107,7 +111,7 @@ async function limits(
       `${fmt(kafka.seconds, 1)} s, ${kafka.errors} errors; one kafka-clients producer, ` +
       `acks=${kafka.acks} linger.ms=${kafka.lingerMs} batch.size=${kafka.batchSize} ` +
       `compression=${kafka.compression}, the REST proxy's settings; producer JVM ` +
-      `${fmt(kafka.cpuSeconds / kafka.seconds, 2)} cores); over the run: ${coresLine(meter.stop())}`,
+      `${fmt(kafka.cpuSeconds / kafka.seconds, 2)} cores); over the run: ${coresLine(meter.stop(), "other processes, the producer JVM among them")}`,
   );
   const tasks = Number(c["tasks.max"]);
   const batch = Number(c["batch.max.size"]);
