@@ -1,7 +1,14 @@
 import type * as Axios from "axios";
 import type * as Backoff from "exponential-backoff";
 import type * as Https from "https";
-import { connectApiError, isConnectApiError, isMissingEndpoint, isRetryable } from "./errors";
+import {
+  connectApiError,
+  EMPTY_404,
+  isConnectApiError,
+  isMissingEndpoint,
+  isRetryable,
+  retryNotice,
+} from "./errors";
 import type { DesiredState } from "./types";
 
 /*
@@ -113,6 +120,11 @@ function describeBody(data: unknown): string {
   return "";
 }
 
+/** An answer with nothing in it: axios gives "" (or nothing) for an empty body. */
+function isEmptyBody(data: unknown): boolean {
+  return data === undefined || data === null || (typeof data === "string" && data.trim() === "");
+}
+
 /** The URL without `user:password@`, so that it can appear in messages. */
 export function displayUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, "//").replace(/\/+$/, "");
@@ -135,6 +147,11 @@ export function connectClient(endpoint: ConnectEndpoint) {
   const { axios, backoff, https } = modules();
   const base = endpoint.url.replace(/\/+$/, "");
   const shown = displayUrl(base);
+  const secrets = [
+    endpoint.password,
+    endpoint.keyPem,
+    ...Object.values(endpoint.headers ?? {}),
+  ].filter((v): v is string => typeof v === "string");
   const http = axios.create({
     baseURL: base,
     timeout: endpoint.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -178,6 +195,9 @@ export function connectClient(endpoint: ConnectEndpoint) {
         path,
       );
     }
+    if (response.status === 404 && isEmptyBody(response.data)) {
+      throw connectApiError(`${method} ${shown}${path} ${EMPTY_404}`, 404, method, path);
+    }
     if (response.status === 404 && opts.allow404) {
       // Only "no such connector" counts as absent; an unknown endpoint is an old worker.
       const detail = describeBody(response.data);
@@ -209,7 +229,12 @@ export function connectClient(endpoint: ConnectEndpoint) {
       maxDelay: 5_000,
       // Full jitter: parallel creates (pulumi up runs them concurrently) must not retry in step.
       jitter: "full",
-      retry: (err: unknown) => isRetryable(err) && Date.now() < deadline,
+      retry: (err: unknown) => {
+        const again = isRetryable(err) && Date.now() < deadline;
+        // Counted from outside (the CLI shows a provider's stderr): what a rebalance cost.
+        if (again && isConnectApiError(err)) process.stderr.write(`${retryNotice(err, secrets)}\n`);
+        return again;
+      },
     });
   }
 

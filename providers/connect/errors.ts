@@ -1,3 +1,5 @@
+import { redact } from "./secrets";
+
 /*
  * What an answer of the Connect REST API that is not a success means: the error the client throws,
  * and which of them are worth retrying.
@@ -30,6 +32,14 @@ export function isConnectApiError(err: unknown): err is ConnectApiError {
 }
 
 /**
+ * The message of a 404 that came with no body at all. Connect's own 404s always carry a JSON body
+ * ("Connector x not found", or Jersey's "HTTP 404 Not Found"); an empty one comes from a worker
+ * whose HTTP server is up before its REST resources are (about 2 s while it starts,
+ * platform/research/cluster-profile.md §3.5), so it means "not ready", never "absent".
+ */
+export const EMPTY_404 = "answered 404 with an empty body (a worker still starting)";
+
+/**
  * Tells apart what is worth retrying: a worker that is rebalancing, starting or not reachable.
  * A 409 that says the connector already exists is a fact, not a conflict, and every other 4xx is
  * the caller's mistake.
@@ -39,6 +49,7 @@ export function isRetryable(error: unknown): boolean {
   if (error.status === undefined) return true;
   const text = error.message.toLowerCase();
   if (error.status === 409) return !text.includes("already exists");
+  if (error.status === 404) return error.message.includes(EMPTY_404);
   if (error.status >= 500) {
     return (
       error.status === 502 ||
@@ -48,10 +59,27 @@ export function isRetryable(error: unknown): boolean {
       // "Request timed out": the worker may still apply the call; every call we retry is idempotent.
       text.includes("timed out") ||
       text.includes("starting up") ||
-      text.includes("leader")
+      text.includes("leader") ||
+      // "IO Error trying to forward REST request": the worker took the call, but the leader it
+      // forwards to went away (seen when the group's leader stopped).
+      text.includes("trying to forward")
     );
   }
   return false;
+}
+
+/** How a retried answer is announced on the provider's stderr (one line; the CLI shows it). */
+export const RETRY_NOTICE_PREFIX = "[connect-api] retrying";
+
+/**
+ * One line saying which call is retried after which answer, for operators and for the drills
+ * that count them from the CLI's output. Never holds a request body: the message names the
+ * method, the URL without credentials, the status and the worker's own message (cut short), and
+ * `secrets` are replaced in it.
+ */
+export function retryNotice(error: ConnectApiError, secrets: readonly string[] = []): string {
+  const message = redact(error.message, secrets).replace(/\s+/g, " ").slice(0, 300);
+  return `${RETRY_NOTICE_PREFIX} (${error.status ?? "no answer"}): ${message}`;
 }
 
 /**

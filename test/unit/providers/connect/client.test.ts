@@ -1,4 +1,6 @@
-import { displayUrl, kafkaVersionOf } from "../../../../providers/connect/client";
+import { createServer, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { connectClient, displayUrl, kafkaVersionOf } from "../../../../providers/connect/client";
 
 describe("Connect client: helpers", () => {
   it("hides credentials of the endpoint URL in messages", () => {
@@ -12,5 +14,47 @@ describe("Connect client: helpers", () => {
     expect(kafkaVersionOf("8.0.0-ce")).toBe(4000);
     expect(kafkaVersionOf("weird")).toBe(0);
     expect(kafkaVersionOf(undefined)).toBe(0);
+  });
+});
+
+describe("Connect client: a worker that is still starting", () => {
+  let server: Server;
+  let url = "";
+  const answers: { status: number; body: string }[] = [];
+
+  beforeAll(async () => {
+    // Answers as a starting worker did on the cluster profile: bare 404s, then the real thing.
+    server = createServer((_req, res) => {
+      const next = answers.shift() ?? { status: 200, body: '{"name":"x"}' };
+      res.writeHead(next.status, { "Content-Type": "application/json" }).end(next.body);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("retries a 404 with an empty body, announcing each retry, instead of taking it for absent", async () => {
+    answers.push({ status: 404, body: "" }, { status: 404, body: "" });
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const config = await connectClient({ url }).getConfig("x");
+      expect(config).toEqual({ name: "x" });
+    } finally {
+      write.mockRestore();
+    }
+    expect(lines).toEqual([
+      `[connect-api] retrying (404): GET ${url}/connectors/x/config answered 404 with an empty body (a worker still starting)\n`,
+      `[connect-api] retrying (404): GET ${url}/connectors/x/config answered 404 with an empty body (a worker still starting)\n`,
+    ]);
+  });
+
+  it("still answers absent for Connect's own 404", async () => {
+    answers.push({ status: 404, body: '{"error_code":404,"message":"Connector x not found"}' });
+    expect(await connectClient({ url }).getConfig("x")).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
 import {
   connectApiError,
+  EMPTY_404,
   isConnectApiError,
   isMissingEndpoint,
   isRetryable,
+  retryNotice,
 } from "../../../../providers/connect/errors";
 
 describe("Connect API errors: what is retried", () => {
@@ -32,6 +34,38 @@ describe("Connect API errors: what is retried", () => {
     expect(isRetryable(error(undefined, "connect ECONNREFUSED 127.0.0.1:18083"))).toBe(true);
   });
 
+  it("retries the answers a worker gives while its group's leader stops or it starts", () => {
+    // Both seen on the cluster profile (platform/research/cluster-profile.md §3.5).
+    const forward =
+      "PUT http://127.0.0.1:28083/connectors/x/config answered 500: IO Error trying to forward " +
+      "REST request: java.io.EOFException: HttpConnectionOverHTTP@5c22c2bd";
+    expect(isRetryable(error(500, forward))).toBe(true);
+    expect(
+      isRetryable(error(404, `PUT http://127.0.0.1:28083/connectors/x/config ${EMPTY_404}`)),
+    ).toBe(true);
+    expect(isRetryable(error(500, "Failed to find any class that implements Connector"))).toBe(
+      false,
+    );
+  });
+
+  it("announces a retried answer in one line, without credentials", () => {
+    const conflict = error(
+      409,
+      "PUT http://connect:8083/connectors/x/config answered 409: Cannot complete request\n" +
+        "momentarily due to no known leader URL, token s3cr3t",
+    );
+    expect(retryNotice(conflict, ["s3cr3t"])).toBe(
+      "[connect-api] retrying (409): PUT http://connect:8083/connectors/x/config answered 409: " +
+        "Cannot complete request momentarily due to no known leader URL, token [secret]",
+    );
+    expect(
+      retryNotice(error(undefined, "GET http://connect:8083/ got no answer: ECONNREFUSED")),
+    ).toBe(
+      "[connect-api] retrying (no answer): GET http://connect:8083/ got no answer: ECONNREFUSED",
+    );
+    expect(retryNotice(error(503, "x".repeat(400))).length).toBeLessThan(340);
+  });
+
   it("tells an endpoint an older worker lacks from a missing connector", () => {
     expect(isMissingEndpoint(error(404, "GET /x answered 404: HTTP 404 Not Found"))).toBe(true);
     expect(isMissingEndpoint(error(404, "GET /x answered 404: Connector x not found"))).toBe(false);
@@ -41,6 +75,7 @@ describe("Connect API errors: what is retried", () => {
     expect(isRetryable(error(409, "Connector x already exists"))).toBe(false);
     expect(isRetryable(error(400, "Connector configuration is invalid"))).toBe(false);
     expect(isRetryable(error(404, "Connector x not found"))).toBe(false);
+    expect(isRetryable(error(404, "GET /x answered 404: HTTP 404 Not Found"))).toBe(false);
     expect(isRetryable(new Error("other"))).toBe(false);
   });
 });
