@@ -59,7 +59,8 @@ export function stepLine(r: StepResult): string {
   const outside = Math.max(0, f.cores.machine - ours);
   return (
     `step ${fmt(f.target)}/s: offered ${fmt(f.offered)}/s, delivered ${fmt(f.delivered)}/s ` +
-    `(window offered ${fmt(f.windowOffered)}/s), ${fmt(r.arrived)} of ${fmt(r.accepted)} events ` +
+    `(over the measuring window ${fmt(f.windowOffered)}/s offered, ` +
+    `${fmt(f.windowDelivered)}/s arrived), ${fmt(r.arrived)} of ${fmt(r.accepted)} events ` +
     `arrived (${fmt(r.duplicates)} duplicates), last ${fmt(r.drainSeconds, 1)} s after the step; ` +
     `p50/p99/max ${fmt(r.latencyMs.p50)}/${fmt(r.latencyMs.p99)}/${fmt(r.latencyMs.max)} ms; ` +
     `cores: ${cores}; machine ${fmt(f.cores.machine, 2)}/${f.cores.machineCores} ` +

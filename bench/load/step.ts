@@ -3,7 +3,8 @@
  * process measured over it; then the bench waits for the step's events at the receiver and
  * turns what arrived into the step's figures and verdict.
  *
- * Rates are compared over a measuring window that leaves out the step's first part (20%, at
+ * The delivered rate is the step's events that arrived during the step, over its length. Whether
+ * the backlog grew is judged over a measuring window that leaves out the step's first part (20%, at
  * least 2 s, at most half): at a steady latency L the events arriving in [t0 + w, t0 + S] are
  * those sent in [t0 + w - L, t0 + S - L], as many as sent in the window itself, so the two rates
  * differ only when the backlog grows.
@@ -73,6 +74,9 @@ export async function runStep(s: StepSettings): Promise<StepResult> {
   const offeredInWindow = offered.requests
     .filter((r) => r.ok && inWindow(r.sentAt, from, end))
     .reduce((n, r) => n + r.events, 0);
+  const deliveredInStep = arrived.batches
+    .filter((b) => inWindow(b.at, offered.startedAt, end))
+    .reduce((n, b) => n + b.events, 0);
   const deliveredInWindow = arrived.batches
     .filter((b) => inWindow(b.at, from, end))
     .reduce((n, b) => n + b.events, 0);
@@ -82,8 +86,9 @@ export async function runStep(s: StepSettings): Promise<StepResult> {
   const figures: StepFigures = {
     target: s.rate,
     offered: offered.accepted / s.seconds,
+    delivered: deliveredInStep / s.seconds,
     windowOffered: offeredInWindow / windowSeconds,
-    delivered: deliveredInWindow / windowSeconds,
+    windowDelivered: deliveredInWindow / windowSeconds,
     requests: offered.requests.length,
     failedRequests: offered.failedRequests,
     lateOrLost: Math.max(0, offered.accepted - inTime),

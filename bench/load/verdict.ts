@@ -32,10 +32,12 @@ export interface StepFigures {
   readonly target: number;
   /** Events per second the proxy accepted over the whole step. */
   readonly offered: number;
+  /** Events per second of the step that arrived at the receiver during the step. */
+  readonly delivered: number;
   /** Events per second offered (accepted) over the measuring window. */
   readonly windowOffered: number;
   /** Events per second that arrived at the receiver over the same window. */
-  readonly delivered: number;
+  readonly windowDelivered: number;
   readonly requests: number;
   readonly failedRequests: number;
   /** Events accepted by the proxy but not at the receiver `DRAIN_LIMIT_SECONDS` after the step. */
@@ -66,10 +68,10 @@ export function verdict(f: StepFigures): Verdict {
   if (f.failedRequests > 0) {
     reasons.push(`the REST proxy failed ${fmt(f.failedRequests)} of ${fmt(f.requests)} requests`);
   }
-  if (f.delivered < SUSTAINED_SHARE * f.windowOffered) {
+  if (f.windowDelivered < SUSTAINED_SHARE * f.windowOffered) {
     reasons.push(
-      `delivered ${fmt(f.delivered)}/s, below ${SUSTAINED_SHARE * 100}% of the ` +
-        `${fmt(f.windowOffered)}/s offered over the same window: the backlog grew`,
+      `over the measuring window ${fmt(f.windowDelivered)}/s arrived, below ` +
+        `${SUSTAINED_SHARE * 100}% of the ${fmt(f.windowOffered)}/s offered: the backlog grew`,
     );
   }
   if (f.lateOrLost > 0) {
