@@ -3,11 +3,11 @@
  * process measured over it; then the bench waits for the step's events at the receiver and
  * turns what arrived into the step's figures and verdict.
  *
- * The delivered rate is the step's events that arrived during the step, over its length. Whether
- * the backlog grew is judged over a measuring window that leaves out the step's first part (20%, at
- * least 2 s, at most half): at a steady latency L the events arriving in [t0 + w, t0 + S] are
- * those sent in [t0 + w - L, t0 + S - L], as many as sent in the window itself, so the two rates
- * differ only when the backlog grows.
+ * The delivered rate is the step's events that arrived during the step, over its length.
+ * Whether the backlog grew is judged over a measuring window that leaves out the step's first
+ * part (20%, at least 2 s, at most half): at a steady latency L the events arriving in
+ * [t0 + w, t0 + S] are those sent in [t0 + w - L, t0 + S - L], as many as sent in the window
+ * itself, so the two rates differ only when the backlog grows.
  */
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
