@@ -3,10 +3,10 @@ import type * as Backoff from "exponential-backoff";
 import type * as Https from "https";
 import {
   connectApiError,
-  EMPTY_404,
   isConnectApiError,
   isMissingEndpoint,
   isRetryable,
+  NOT_READY_404,
   retryNotice,
 } from "./errors";
 import type { DesiredState } from "./types";
@@ -120,9 +120,13 @@ function describeBody(data: unknown): string {
   return "";
 }
 
-/** An answer with nothing in it: axios gives "" (or nothing) for an empty body. */
-function isEmptyBody(data: unknown): boolean {
-  return data === undefined || data === null || (typeof data === "string" && data.trim() === "");
+/** Whether a body is Connect's own error (`{"error_code": 404, "message": ...}`). */
+function isConnectErrorBody(data: unknown): boolean {
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    typeof (data as { error_code?: unknown }).error_code === "number"
+  );
 }
 
 /** The URL without `user:password@`, so that it can appear in messages. */
@@ -195,8 +199,14 @@ export function connectClient(endpoint: ConnectEndpoint) {
         path,
       );
     }
-    if (response.status === 404 && isEmptyBody(response.data)) {
-      throw connectApiError(`${method} ${shown}${path} ${EMPTY_404}`, 404, method, path);
+    if (response.status === 404 && !isConnectErrorBody(response.data)) {
+      const detail = describeBody(response.data).replace(/\s+/g, " ").slice(0, 120);
+      throw connectApiError(
+        `${method} ${shown}${path} ${NOT_READY_404}${detail ? `: ${detail}` : ""}`,
+        404,
+        method,
+        path,
+      );
     }
     if (response.status === 404 && opts.allow404) {
       // Only "no such connector" counts as absent; an unknown endpoint is an old worker.

@@ -32,12 +32,13 @@ export function isConnectApiError(err: unknown): err is ConnectApiError {
 }
 
 /**
- * The message of a 404 that came with no body at all. Connect's own 404s always carry a JSON body
- * ("Connector x not found", or Jersey's "HTTP 404 Not Found"); an empty one comes from a worker
- * whose HTTP server is up before its REST resources are (about 2 s while it starts,
- * platform/research/cluster-profile.md §3.5), so it means "not ready", never "absent".
+ * Said of a 404 that Connect's REST layer did not write. Connect's own 404s carry its error body
+ * (`{"error_code":404,"message":"Connector x not found"}`, or Jersey's "HTTP 404 Not Found" for
+ * an endpoint an older worker lacks). A worker whose HTTP server is up before its REST resources
+ * are answers Jetty's instead (`{"url":..,"status":"404","message":"Not Found"}`, an HTML page,
+ * or nothing) for a few seconds while it starts: that means "not ready", never "absent".
  */
-export const EMPTY_404 = "answered 404 with an empty body (a worker still starting)";
+export const NOT_READY_404 = "answered 404 without Connect's error body (a worker still starting)";
 
 /**
  * Tells apart what is worth retrying: a worker that is rebalancing, starting or not reachable.
@@ -49,7 +50,7 @@ export function isRetryable(error: unknown): boolean {
   if (error.status === undefined) return true;
   const text = error.message.toLowerCase();
   if (error.status === 409) return !text.includes("already exists");
-  if (error.status === 404) return error.message.includes(EMPTY_404);
+  if (error.status === 404) return error.message.includes(NOT_READY_404);
   if (error.status >= 500) {
     return (
       error.status === 502 ||

@@ -34,8 +34,13 @@ describe("Connect client: a worker that is still starting", () => {
 
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it("retries a 404 with an empty body, announcing each retry, instead of taking it for absent", async () => {
-    answers.push({ status: 404, body: "" }, { status: 404, body: "" });
+  it("retries 404s that Connect did not write, announcing each retry, instead of taking them for absent", async () => {
+    // What a starting worker answered on the cluster profile, by Accept header, then nothing.
+    answers.push(
+      { status: 404, body: '{"url":"/connectors/x/config","status":"404","message":"Not Found"}' },
+      { status: 404, body: "<html><h2>HTTP ERROR 404 Not Found</h2></html>" },
+      { status: 404, body: "" },
+    );
     const lines: string[] = [];
     const write = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
       lines.push(String(chunk));
@@ -47,14 +52,20 @@ describe("Connect client: a worker that is still starting", () => {
     } finally {
       write.mockRestore();
     }
+    const notice = `[connect-api] retrying (404): GET ${url}/connectors/x/config answered 404 without Connect's error body (a worker still starting)`;
     expect(lines).toEqual([
-      `[connect-api] retrying (404): GET ${url}/connectors/x/config answered 404 with an empty body (a worker still starting)\n`,
-      `[connect-api] retrying (404): GET ${url}/connectors/x/config answered 404 with an empty body (a worker still starting)\n`,
+      `${notice}: Not Found\n`,
+      `${notice}: <html><h2>HTTP ERROR 404 Not Found</h2></html>\n`,
+      `${notice}\n`,
     ]);
   });
 
-  it("still answers absent for Connect's own 404", async () => {
+  it("still answers absent for Connect's own 404, and refuses an endpoint an older worker lacks", async () => {
     answers.push({ status: 404, body: '{"error_code":404,"message":"Connector x not found"}' });
     expect(await connectClient({ url }).getConfig("x")).toBeUndefined();
+    answers.push({ status: 404, body: '{"error_code":404,"message":"HTTP 404 Not Found"}' });
+    await expect(connectClient({ url }).getConfig("x")).rejects.toThrow(
+      `GET ${url}/connectors/x/config answered 404: HTTP 404 Not Found`,
+    );
   });
 });

@@ -1,9 +1,9 @@
 import {
   connectApiError,
-  EMPTY_404,
   isConnectApiError,
   isMissingEndpoint,
   isRetryable,
+  NOT_READY_404,
   retryNotice,
 } from "../../../../providers/connect/errors";
 
@@ -41,7 +41,7 @@ describe("Connect API errors: what is retried", () => {
       "REST request: java.io.EOFException: HttpConnectionOverHTTP@5c22c2bd";
     expect(isRetryable(error(500, forward))).toBe(true);
     expect(
-      isRetryable(error(404, `PUT http://127.0.0.1:28083/connectors/x/config ${EMPTY_404}`)),
+      isRetryable(error(404, `PUT http://127.0.0.1:28083/connectors/x/config ${NOT_READY_404}`)),
     ).toBe(true);
     expect(isRetryable(error(500, "Failed to find any class that implements Connector"))).toBe(
       false,
