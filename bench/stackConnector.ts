@@ -1,7 +1,7 @@
 /**
- * The connector bench/pipeline.ts and bench/load.ts measure: the settings the stack generates by
- * default for a destination that names only its URL and topic, created and deleted through our
- * Connector provider, as `pulumi up` and `pulumi destroy` do.
+ * The connector bench/pipeline.ts, bench/load.ts and the failure drills (test/drills/) run: the
+ * settings the stack generates by default for a destination that names only its URL and topic,
+ * created and deleted through our Connector provider, as `pulumi up` and `pulumi destroy` do.
  */
 import { httpSinkConfig } from "../components/httpSinkConnector";
 import { sinkSettingsOf } from "../components/trackingPipeline";
@@ -14,22 +14,29 @@ import {
   PROVIDER_VERSION,
 } from "../providers/connect/provider";
 
-/** The stack's default settings, with this run's connector name, topic and receiver path. */
+/**
+ * The stack's default settings, with this run's connector name, topic and receiver path; the
+ * replication of the topics the connector writes (its dead-letter topic) is the platform's (1, or
+ * 3 on the cluster profile).
+ */
 export function stackDefaults(
   e: PlatformEndpoints,
   name: string,
   topic: string,
   path: string,
+  replicationFactor = 1,
 ): Record<string, string> {
   const destination = destinationSchema.parse({
     name: "bench",
     url: `${e.receiverUrl}${path}`,
     topics: ["tracking"],
-    connectorClass: "local",
   });
   const settings = sinkSettingsOf(
     "bench",
-    { kafkaBootstrapServers: [e.kafkaBootstrap], topicReplicationFactor: 1 },
+    {
+      kafkaBootstrapServers: e.kafkaBootstrap.split(","),
+      topicReplicationFactor: replicationFactor,
+    },
     destination,
     0,
     () => {

@@ -1,14 +1,6 @@
 import axios from "axios";
-import { sinkSettingsOf } from "../../components/sinkSettings";
-import { httpSinkConfig } from "../../components/httpSinkConfig";
-import { destinationSchema } from "../../config";
+import { createConnector, stackDefaults } from "../../bench/stackConnector";
 import type { PlatformEndpoints } from "../../platform";
-import {
-  ConnectorInputs,
-  ConnectorOutputs,
-  PROVIDER_VERSION,
-  connectorProvider,
-} from "../../providers/connect/provider";
 import { ReceiverClient, extractEventIds } from "../../platform/receiverClient";
 import { withAdmin } from "./cluster";
 
@@ -77,48 +69,16 @@ export async function createDrillSink(
   const name = `drill-${label}-${stamp}`;
   const path = `/drill/${label}/${stamp}`;
   await createReplicatedTopic(e, topic, partitions, topicOptions.leader);
-  const destination = destinationSchema.parse({
-    name: label,
-    url: `${e.receiverUrl}${path}`,
-    topics: ["tracking"],
-  });
-  const settings = sinkSettingsOf(
-    "drill",
-    { kafkaBootstrapServers: e.kafkaBootstrap.split(","), topicReplicationFactor: 3 },
-    destination,
-    0,
-    () => {
-      throw new Error("a drill destination has no secrets");
-    },
-  );
   const deadLetterTopic = `${topic}.dlq`;
   await createReplicatedTopic(e, deadLetterTopic, 1);
-  const config = httpSinkConfig({
-    ...settings,
-    connectorName: name,
-    topics: [topic],
-    errors: { ...settings.errors, deadLetterTopic },
-  }).config as Record<string, string>;
-  const inputs: ConnectorInputs = {
-    connect: { url: e.connectUrl },
-    connectSecrets: {},
-    name,
-    config,
-    secretConfig: {},
-    state: "RUNNING",
-    restartPolicy: { type: "on-failure", maxRestarts: 3 },
-    waitTimeoutSeconds: 120,
-    providerVersion: PROVIDER_VERSION,
-  };
-  const { outs } = await connectorProvider.create(inputs);
+  const config = stackDefaults(e, name, topic, path, 3);
+  const remove = await createConnector(e, name, config);
   return {
     name,
     topic,
     path,
     config,
-    remove: async () => {
-      await connectorProvider.delete?.(outs.name, outs as ConnectorOutputs);
-    },
+    remove,
   };
 }
 
