@@ -29,6 +29,13 @@ const ERRORS: Section<"errors"> = {
   retryTimeoutMs: true,
   retryDelayMaxMs: true,
 };
+const BODY: Section<"body"> = {
+  envelope: true,
+  secret: true,
+  maxBytes: true,
+  idField: true,
+  idTarget: true,
+};
 const REPORTER: Section<"reporter"> = { resultTopic: true, errorTopic: true };
 const KAFKA: Section<"kafka"> = { security: true, principal: true, ownPrincipal: true };
 const AUTH: KeysOf<HttpSinkAuth> = {
@@ -66,6 +73,7 @@ const ARGS: { readonly [K in keyof Required<HttpSinkConnectorArgs>]: true | obje
   maxPollRecords: true,
   requestRate: true,
   kafka: KAFKA,
+  body: BODY,
   connect: true,
   state: true,
   consumerByteRate: true,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SinkKafkaClients, sinkKafkaKeys } from "./sinkKafkaClients";
+import { SinkBody, sinkBodyKeys, usesSinkBody } from "./sinkBody";
 import { rateLimitKeys, SinkRequestRate } from "./sinkRateLimit";
 
 /*
@@ -122,6 +123,8 @@ export interface HttpSinkSettings {
   readonly requestRate?: SinkRequestRate;
   /** TLS and SASL of the sink's own Kafka clients. Defaults to the worker's settings alone. */
   readonly kafka?: SinkKafkaClients;
+  /** Envelope, byte limit and id member for analytics APIs (class `tracking` only). */
+  readonly body?: SinkBody;
 }
 
 /** The connector config map: plain keys, and secret keys that stay Pulumi secrets. */
@@ -318,8 +321,20 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
       `\`reporter\` topics are written by Confluent's connector only; connectorClass "${cls}" sends refused requests to the dead-letter topic instead. Disable the reporter or use connectorClass "confluent"`,
     );
   }
+  const ours = CONNECTOR_CLASSES[cls] === CONNECTOR_CLASSES.tracking;
+  if (!ours && usesSinkBody(settings.body)) {
+    throw new Error(
+      `\`batching.envelope\`, \`batching.maxBytes\` and \`eventId.target\` are kept only by connectorClass "tracking"; "${cls}" has no such setting: remove them, or set connectorClass "tracking"`,
+    );
+  }
   const mapped =
     cls === "camel" ? camelConfig(settings) : confluentConfig(settings, CONNECTOR_CLASSES[cls]);
+  const body = sinkBodyKeys(ours ? settings.body : undefined);
+  if (settings.body?.envelope) {
+    // The envelope replaces the framing (the sink refuses both).
+    for (const key of ["batch.prefix", "batch.suffix", "batch.separator"])
+      delete mapped.config[key];
+  }
   const kafka = sinkKafkaKeys(
     settings.kafka,
     cls,
@@ -331,7 +346,8 @@ export function httpSinkConfig(settings: HttpSinkSettings): HttpSinkConfig {
       ...mapped.config,
       ...rateLimitKeys(cls, settings.requestRate),
       ...kafka.plain,
+      ...body.plain,
     }),
-    secretConfig: sorted({ ...mapped.secretConfig, ...kafka.secret }),
+    secretConfig: sorted({ ...mapped.secretConfig, ...kafka.secret, ...body.secret }),
   };
 }

@@ -1,5 +1,6 @@
 import type { DestinationAuth, DestinationConfig, StackConfig } from "../config";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { presetOf } from "../config/presets";
 import { CONNECTOR_SECRETS_MOUNT, externalise } from "./connectorSecrets";
 import { httpSinkConfig } from "./httpSinkConfig";
 import type { HttpSinkAuth, HttpSinkSettings } from "./httpSinkConfig";
@@ -47,19 +48,32 @@ export function sinkSettingsOf(
     url: d.url,
     method: d.method,
     tasksMax: d.tasksMax,
-    batching: d.batching,
+    batching: framingOf(d.batching),
     retries: d.retries,
     timeouts: d.timeouts,
     behaviorOnError: d.behaviorOnError,
     behaviorOnNullValues: d.behaviorOnNullValues,
     auth: sinkAuth(d.auth, secret, index),
     headers: { "Content-Type": "application/json", ...d.headers },
-    secretHeaders: Object.fromEntries(
-      Object.entries(d.secretHeaders).map(([header, key]) => [
-        header,
-        secret(key, `destinations[${index}].secretHeaders["${header}"]`),
-      ]),
-    ),
+    secretHeaders: {
+      ...Object.fromEntries(
+        Object.entries(d.secretHeaders).map(([header, key]) => [
+          header,
+          secret(key, `destinations[${index}].secretHeaders["${header}"]`),
+        ]),
+      ),
+      ...basicUsernameHeader(d, index, secret),
+    },
+    body: {
+      envelope: d.batching.envelope,
+      secret:
+        d.batching.envelope?.secretField && d.apiKeySecret
+          ? secret(d.apiKeySecret, `destinations[${index}].apiKeySecret`)
+          : undefined,
+      maxBytes: d.batching.maxBytes,
+      idField: d.eventId.field,
+      idTarget: d.eventId.target,
+    },
     errors: {
       tolerance: d.errors.tolerance,
       deadLetterTopic: d.errors.deadLetterTopic ? topicNaming.deadLetter(env, d.name) : undefined,
@@ -91,6 +105,30 @@ export function sinkSettingsOf(
           },
         }
       : {}),
+  };
+}
+
+/** A destination's batching without the body settings, which go in `body`. */
+function framingOf(batching: DestinationConfig["batching"]): HttpSinkSettings["batching"] {
+  const { maxSize, prefix, suffix, separator, jsonArray, timeoutMs } = batching;
+  return { maxSize, prefix, suffix, separator, jsonArray, timeoutMs };
+}
+
+/**
+ * A preset whose API takes its key as the basic-auth username with no password (Mixpanel's
+ * project token): the `Authorization` header, made from the secret, as a secret header.
+ */
+function basicUsernameHeader(
+  d: DestinationConfig,
+  index: number,
+  secret: SecretLookup,
+): Record<string, pulumi.Input<string>> {
+  if (!d.preset || !d.apiKeySecret || presetOf(d.preset).apiKey !== "basic-username") return {};
+  const key = secret(d.apiKeySecret, `destinations[${index}].apiKeySecret`);
+  return {
+    Authorization: pulumi
+      .output(key)
+      .apply((k) => `Basic ${Buffer.from(`${k}:`).toString("base64")}`),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   topicName,
 } from "./fields";
 import { checkKubernetes, ingressHost } from "./kubernetes";
+import { PRESET_NAMES, checkPreset, withPresetDefaults } from "./presets";
 import { checkObservability, observabilityShape } from "./observability";
 import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
 
@@ -64,9 +65,15 @@ export const authSchema = z.discriminatedUnion(
   { error: 'must have `type` "none", "basic" or "oauth2"' },
 );
 
-export const destinationSchema = z
+const destinationShape = z
   .object({
     name: slug,
+    /** An analytics API whose URL, envelope, limits and id member fill the defaults below. */
+    preset: oneOf(PRESET_NAMES).optional(),
+    /** The preset's region (data residency), e.g. `us` or `eu`. */
+    region: nonEmpty.optional(),
+    /** Config key of the API key a preset puts where its API wants it (body or basic auth). */
+    apiKeySecret: secretRef.optional(),
     url: httpUrl,
     method: oneOf(["POST", "PUT", "PATCH"]).default("POST"),
     topics: z.array(topicName).min(1, { error: "must list at least one topic" }),
@@ -81,6 +88,13 @@ export const destinationSchema = z
         suffix: z.string().default("]"),
         separator: z.string().default(","),
         jsonArray: bool.default(false),
+        /** Most bytes of one request body (class `tracking`); 0 for no limit. */
+        maxBytes: int(0, 1_000_000_000).default(0),
+        /** An object body: the events in `eventsField`, the API key in `secretField`. */
+        envelope: z
+          .object({ eventsField: nonEmpty, secretField: nonEmpty.optional() })
+          .strict()
+          .optional(),
         /** Camel only: how long the aggregator waits for a batch to fill. */
         timeoutMs: int(1, 600_000).default(1000),
       })
@@ -142,11 +156,17 @@ export const destinationSchema = z
       })
       .strict()
       .prefault({}),
+    /** The event's id copied where the destination deduplicates on it (class `tracking`). */
+    eventId: z
+      .object({ field: nonEmpty.default("id"), target: nonEmpty.optional() })
+      .strict()
+      .prefault({}),
     /** The sink's own Kafka principal; defaults to the Connect workers'. */
     kafkaPrincipal: kafkaPrincipalSchema.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
+    checkPreset(d, ctx);
     if (d.reporter.enabled && (d.connectorClass === "tracking" || d.connectorClass === "local")) {
       ctx.addIssue({
         code: "custom",
@@ -184,6 +204,9 @@ export const destinationSchema = z
       });
     }
   });
+
+/** A destination, its preset's defaults filled first (platform/research/destination-presets.md). */
+export const destinationSchema = z.preprocess(withPresetDefaults, destinationShape);
 
 export const stackConfigSchema = z
   .object({
@@ -346,6 +369,7 @@ export const stackConfigSchema = z
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type DestinationConfig = z.output<typeof destinationSchema>;
+export type DestinationShape = z.output<typeof destinationShape>;
 export type DestinationAuth = z.output<typeof authSchema>;
 
 /** The configuration keys this program reads, in the order the README documents them. */

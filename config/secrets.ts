@@ -22,6 +22,9 @@ export function secretReferences(destinations: readonly DestinationConfig[]): Se
     for (const [header, key] of Object.entries(d.secretHeaders)) {
       refs.push({ key, from: `destinations[${i}].secretHeaders["${header}"]` });
     }
+    if (d.apiKeySecret !== undefined) {
+      refs.push({ key: d.apiKeySecret, from: `destinations[${i}].apiKeySecret` });
+    }
     if (d.kafkaPrincipal) {
       refs.push({
         key: d.kafkaPrincipal.passwordSecret,
@@ -79,11 +82,13 @@ export function referencedSecretKeys(rawDestinations: unknown): string[] {
   const keys: unknown[] = [];
   for (const d of list as unknown[]) {
     if (!d || typeof d !== "object") continue;
-    const { auth, secretHeaders, kafkaPrincipal } = d as {
+    const { auth, secretHeaders, kafkaPrincipal, apiKeySecret } = d as {
       auth?: unknown;
       secretHeaders?: unknown;
       kafkaPrincipal?: unknown;
+      apiKeySecret?: unknown;
     };
+    keys.push(apiKeySecret);
     if (auth && typeof auth === "object") {
       const a = auth as { passwordSecret?: unknown; clientSecretSecret?: unknown };
       keys.push(a.passwordSecret, a.clientSecretSecret);

@@ -48,6 +48,7 @@ final class CrossChecks {
     r.backoff();
     r.nullValues();
     r.headers();
+    r.envelope();
     return errors;
   }
 
@@ -153,6 +154,54 @@ final class CrossChecks {
             + "with a null value would send DELETE to the URL itself: put `${key}` in "
             + "`http.api.url` where the record key goes, or set `behavior.on.null.values` to "
             + "ignore or fail");
+      }
+    }
+
+    /**
+     * The envelope replaces the framing; its secret needs a member to go in, and the member a
+     * secret; an id target needs an id to copy and member names to reach.
+     */
+    void envelope() {
+      String events = text(RequestBody.EVENTS_FIELD);
+      String secretField = text(RequestBody.SECRET_FIELD);
+      String secret = text(RequestBody.SECRET);
+      if (!events.isEmpty()) {
+        boolean array = Boolean.TRUE.equals(value.apply(BATCH_JSON_AS_ARRAY));
+        for (String key : List.of(BATCH_PREFIX, BATCH_SUFFIX)) {
+          if (array || text(key).isEmpty()) continue;
+          error(key, "is set but `" + RequestBody.EVENTS_FIELD + "` makes each body a JSON "
+              + "object with the records in `" + events + "`: remove `" + key + "`, or unset `"
+              + RequestBody.EVENTS_FIELD + "` to frame batches yourself");
+        }
+        if (array) {
+          error(BATCH_JSON_AS_ARRAY, "is true but `" + RequestBody.EVENTS_FIELD + "` makes each "
+              + "body a JSON object: set `batch.json.as.array` to false, or unset `"
+              + RequestBody.EVENTS_FIELD + "`");
+        }
+      } else if (!secretField.isEmpty()) {
+        error(RequestBody.SECRET_FIELD, "needs `" + RequestBody.EVENTS_FIELD + "`: the secret "
+            + "goes in an object envelope; set `" + RequestBody.EVENTS_FIELD + "` (e.g. events) "
+            + "or unset `" + RequestBody.SECRET_FIELD + "`");
+      }
+      if (!secretField.isEmpty() && secret.isEmpty()) {
+        error(RequestBody.SECRET, "is empty but `" + RequestBody.SECRET_FIELD + "` is `"
+            + secretField + "`: give the secret (as a config provider reference), or unset `"
+            + RequestBody.SECRET_FIELD + "`");
+      }
+      if (secretField.isEmpty() && !secret.isEmpty()) {
+        error(RequestBody.SECRET, "is set but `" + RequestBody.SECRET_FIELD + "` is empty, so "
+            + "it would go nowhere: name the member (e.g. api_key), or remove the secret");
+      }
+      String target = text(RequestBody.ID_TARGET);
+      if (target.isEmpty()) return;
+      if (text(RequestBody.ID_FIELD).isEmpty()) {
+        error(RequestBody.ID_FIELD, "is empty but `" + RequestBody.ID_TARGET + "` is `" + target
+            + "`: name the member holding each event's id (e.g. id), or unset `"
+            + RequestBody.ID_TARGET + "`");
+      }
+      if (List.of(target.split("\\.", -1)).contains("")) {
+        error(RequestBody.ID_TARGET, "is `" + target + "`, which has an empty member name: "
+            + "join member names with single dots (e.g. properties.$insert_id)");
       }
     }
 

@@ -35,6 +35,7 @@ public final class HttpSinkTask extends SinkTask {
   static final String HEADER_URL = "http.sink.error.url";
 
   private HttpSinkConfig config;
+  private RequestBody bodies;
   private Sender sender;
   private ErrantRecordReporter reporter;
   private Sender.Sleeper sleeper = Thread::sleep;
@@ -57,6 +58,7 @@ public final class HttpSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new HttpSinkConfig(props);
+    bodies = new RequestBody(config);
     HttpClient client =
         HttpClient.newBuilder()
             // Plain HTTP/1.1: no h2c upgrade attempt that analytics endpoints may mishandle.
@@ -120,25 +122,59 @@ public final class HttpSinkTask extends SinkTask {
     }
   }
 
+  /** A batch being filled: its records, their rendered text, and the body's size so far. */
+  private static final class Pending {
+    final List<SinkRecord> records = new ArrayList<>();
+    final List<String> events = new ArrayList<>();
+    int bytes;
+    String url;
+  }
+
   private void putPartition(List<SinkRecord> records, List<Future<Void>> reported)
       throws InterruptedException {
     int max = config.getInt(HttpSinkConfig.BATCH_MAX_SIZE);
-    List<SinkRecord> batch = new ArrayList<>(Math.min(max, records.size()));
-    String batchUrl = null;
+    int maxBytes = bodies.maxBytes();
+    Pending batch = new Pending();
     for (SinkRecord record : records) {
       String url = urlFor(record);
       if (record.value() == null) {
-        flush(batch, batchUrl, reported); // a partition's requests keep offset order
+        flush(batch, reported); // a partition's requests keep offset order
         onNull(record, url, reported);
         continue;
       }
       // As Confluent's: records whose `${key}` or `${topic}` differ go in separate requests.
-      if (!batch.isEmpty() && !url.equals(batchUrl)) flush(batch, batchUrl, reported);
-      batch.add(record);
-      batchUrl = url;
-      if (batch.size() >= max) flush(batch, batchUrl, reported);
+      if (!batch.records.isEmpty() && !url.equals(batch.url)) flush(batch, reported);
+      String event = bodies.event(record);
+      int size = RequestBody.bytes(event);
+      if (maxBytes > 0) {
+        if (bodies.emptyBytes() + size > maxBytes) {
+          flush(batch, reported);
+          tooLarge(record, size, maxBytes, url, reported);
+          continue;
+        }
+        int grown = batch.bytes + (batch.records.isEmpty() ? 0 : bodies.separatorBytes()) + size;
+        if (!batch.records.isEmpty() && bodies.emptyBytes() + grown > maxBytes) {
+          flush(batch, reported);
+        }
+      }
+      if (!batch.records.isEmpty()) batch.bytes += bodies.separatorBytes();
+      batch.records.add(record);
+      batch.events.add(event);
+      batch.bytes += size;
+      batch.url = url;
+      if (batch.records.size() >= max) flush(batch, reported);
     }
-    flush(batch, batchUrl, reported);
+    flush(batch, reported);
+  }
+
+  /** A record whose body alone would pass `batch.max.bytes`: it fails as a refused request. */
+  private void tooLarge(
+      SinkRecord record, int size, int maxBytes, String url, List<Future<Void>> reported) {
+    String at = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    String message = "Record " + at + " makes a body of " + (bodies.emptyBytes() + size)
+        + " bytes, over `batch.max.bytes` " + maxBytes + "; it was not sent";
+    settle(new Batch(List.of(record), ""), new Sender.Outcome(false, 0, "", message), url,
+        reported);
   }
 
   /**
@@ -159,11 +195,13 @@ public final class HttpSinkTask extends SinkTask {
     return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private void flush(List<SinkRecord> batch, String url, List<Future<Void>> reported)
-      throws InterruptedException {
-    if (batch.isEmpty()) return;
-    Batch b = new Batch(batch, body(batch));
-    batch.clear();
+  private void flush(Pending batch, List<Future<Void>> reported) throws InterruptedException {
+    if (batch.records.isEmpty()) return;
+    Batch b = new Batch(batch.records, bodies.body(batch.events));
+    String url = batch.url;
+    batch.records.clear();
+    batch.events.clear();
+    batch.bytes = 0;
     settle(b, sender.send(b, url), url, reported);
   }
 
@@ -178,19 +216,6 @@ public final class HttpSinkTask extends SinkTask {
     if (!behavior.equals("delete")) return;
     Batch b = new Batch(List.of(record), "");
     settle(b, sender.send(b, "DELETE", url, null), url, reported);
-  }
-
-  private String body(List<SinkRecord> batch) {
-    boolean asArray = config.getBoolean(HttpSinkConfig.BATCH_JSON_AS_ARRAY);
-    String prefix = asArray ? "[" : config.framing(HttpSinkConfig.BATCH_PREFIX);
-    String suffix = asArray ? "]" : config.framing(HttpSinkConfig.BATCH_SUFFIX);
-    String separator = asArray ? "," : config.framing(HttpSinkConfig.BATCH_SEPARATOR);
-    StringBuilder out = new StringBuilder(prefix);
-    for (int i = 0; i < batch.size(); i++) {
-      if (i > 0) out.append(separator);
-      out.append(JsonText.render(batch.get(i).value()));
-    }
-    return out.append(suffix).toString();
   }
 
   /** What a batch that failed for good becomes: dead letters, or behavior.on.error. */
