@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import axios from "axios";
 import { parse, stringify } from "yaml";
+import { stackFileSettings } from "../../config/stackFile";
 import type { PlatformEndpoints } from "../../platform";
 import type { DrillDestination } from "./destinations";
 import { CONNECTOR_TYPE_TOKEN } from "../../providers/connect/connector";
@@ -60,13 +61,8 @@ export class DrillStack {
    * protected (the drill destroys them).
    */
   private writeConfig(e: PlatformEndpoints, destinations: readonly DrillDestination[]): void {
-    const local = parse(readFileSync(join(ROOT, "Pulumi.local.yaml"), "utf8")) as {
-      config: Record<string, unknown>;
-      encryptionsalt: string;
-    };
-    const config: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(local.config))
-      config[key.slice(PROJECT.length + 1)] = value;
+    const local = readFileSync(join(ROOT, "Pulumi.local.yaml"), "utf8");
+    const config = stackFileSettings(local, PROJECT);
     delete config.topicPartitions;
     Object.assign(config, {
       environment: this.environment,
@@ -82,7 +78,7 @@ export class DrillStack {
     });
     const file = {
       config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])),
-      encryptionsalt: local.encryptionsalt,
+      encryptionsalt: (parse(local) as { encryptionsalt: string }).encryptionsalt,
     };
     writeFileSync(this.configFile, stringify(file));
   }
