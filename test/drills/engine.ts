@@ -7,6 +7,7 @@ import { parse, stringify } from "yaml";
 import { stackFileSettings } from "../../config/stackFile";
 import type { PlatformEndpoints } from "../../platform";
 import type { DrillDestination } from "./destinations";
+import { ProcessRecord, descendantsOf, isRunning, signalRecorded } from "./processTree";
 import { CONNECTOR_TYPE_TOKEN } from "../../providers/connect/connector";
 import { RETRY_NOTICE_PREFIX } from "../../providers/connect/errors";
 import { policyFlags, PulumiResult, ROOT } from "../../scripts/pulumiCli";
@@ -147,8 +148,9 @@ export class DrillStack {
 }
 
 /**
- * A `pulumi` command spawned detached, so that its plugins (language host, program, dynamic
- * provider) share its process group and can be killed with it, by the one pid we spawned.
+ * A `pulumi` command spawned detached, in a process group of its own. Its plugins (language host,
+ * program, dynamic provider, policy pack) each get a group of their own from the CLI, so the tree
+ * is recorded (`recordTree`) while the CLI runs, and what is left of it is signalled by pid.
  */
 export class BackgroundRun {
   readonly pid: number;
@@ -158,6 +160,7 @@ export class BackgroundRun {
   endedAt: number | undefined;
   private out = "";
   private exited = false;
+  private readonly tree: ProcessRecord[] = [];
 
   constructor(engine: EngineStack, args: string[]) {
     const child = spawn("pulumi", [...engine.withStack(args), "--non-interactive"], {
@@ -194,23 +197,31 @@ export class BackgroundRun {
     if (this.alive) process.kill(this.pid, signal);
   }
 
-  /** Whether any process of the group is left (the CLI's plugins outlive it when it is killed). */
-  get groupAlive(): boolean {
-    try {
-      process.kill(-this.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+  /** Records the CLI's descendants as they are now (call it while the CLI runs). */
+  recordTree(): void {
+    for (const p of descendantsOf(this.pid))
+      if (!this.tree.some((t) => t.pid === p.pid && t.start === p.start)) this.tree.push(p);
   }
 
-  /** To the CLI and every plugin it started. */
+  /** The recorded descendants that still run (a plugin outlives a CLI that was killed). */
+  get leftRunning(): ProcessRecord[] {
+    return this.tree.filter(isRunning);
+  }
+
+  /** To the CLI's process group only (what `kill -9 -<pgid>` of a runner reaches). */
   killGroup(signal: NodeJS.Signals): void {
+    if (this.alive) this.recordTree();
     try {
       process.kill(-this.pid, signal);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
     }
+  }
+
+  /** To the CLI's group and to each recorded descendant that still runs. */
+  killTree(signal: NodeJS.Signals): void {
+    this.killGroup(signal);
+    for (const p of this.tree) signalRecorded(p, signal);
   }
 
   /**
