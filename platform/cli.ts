@@ -5,6 +5,7 @@ import { fetchInfo } from "./fetch";
 import {
   CLUSTER_COMPONENTS,
   COMPONENTS,
+  EVERY_COMPONENT,
   KUBERNETES_COMPONENTS,
   ComponentName,
   PlatformOptions,
@@ -130,9 +131,7 @@ function options(): PlatformOptions {
   };
 }
 
-const ALL_COMPONENTS: readonly ComponentName[] = [
-  ...new Set([...COMPONENTS, ...KUBERNETES_COMPONENTS, ...CLUSTER_COMPONENTS]),
-];
+const ALL_COMPONENTS = EVERY_COMPONENT;
 
 function parseComponent(raw: string): ComponentName {
   if (!(ALL_COMPONENTS as readonly string[]).includes(raw)) {

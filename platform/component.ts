@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { PlatformSettings } from "./settings";
+import { PlatformPorts, PlatformSettings } from "./settings";
 
 /** Every server of the platform binds here, and only here. */
 export const HOST = "127.0.0.1";
@@ -33,6 +33,31 @@ export const CLUSTER_COMPONENTS: readonly ComponentName[] = [
   "rest-proxy",
   "receiver",
 ];
+
+/** Every component any profile runs: what `down` and `status` look for. */
+export const EVERY_COMPONENT: readonly ComponentName[] = [
+  ...COMPONENTS,
+  ...KUBERNETES_COMPONENTS,
+  ...CLUSTER_NODES,
+  ...CLUSTER_WORKERS,
+];
+
+/** The setting that moves a component's port (the base of a cluster profile's series). */
+export const COMPONENT_PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
+  broker: "kafka",
+  connect: "connect",
+  "rest-proxy": "restProxy",
+  receiver: "receiver",
+  etcd: "etcd",
+  "kube-apiserver": "kubeApiserver",
+  "kube-controller-manager": "kubeControllerManager",
+  "broker-1": "kafka",
+  "broker-2": "kafka",
+  "broker-3": "kafka",
+  "connect-1": "connect",
+  "connect-2": "connect",
+  "connect-3": "connect",
+};
 
 /** One process of the platform, as `up` starts it and waits for it. */
 export interface Component {

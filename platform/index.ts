@@ -11,6 +11,7 @@ import {
   connectComponent,
   connectConfigFile,
   connectWorkerConfig,
+  ensureClusterId,
   receiverComponent,
   restProxyComponent,
   stateFiles,
@@ -19,9 +20,10 @@ import {
   CLUSTER_COMPONENTS,
   CLUSTER_NODES,
   CLUSTER_WORKERS,
+  COMPONENT_PORT_KEY,
+  EVERY_COMPONENT,
   KUBERNETES_COMPONENTS,
 } from "./component";
-import { ensureClusterId } from "./components";
 import { connectWorkers, kafkaNodes } from "./topology";
 import { PlatformEndpoints, endpoints, endpointsFile } from "./endpoints";
 import { ensureConnectSecretsDirectory } from "./connectSecrets";
@@ -35,13 +37,13 @@ import { withStartLock } from "./startLock";
 import { prepareWorkerAccess } from "./secure/admin";
 import { credentialsFile, readCredentials } from "./secure/credentials";
 import { isAlive, readPid, spawnDetached, stopProcess, tail } from "./processes";
-import { PORT_ENV, PlatformOptions, PlatformPorts, resolveSettings } from "./settings";
+import { PORT_ENV, PlatformOptions, resolveSettings } from "./settings";
 
 export type { ComponentName } from "./components";
 export type { ClusterEndpoints, PlatformEndpoints, SecurityEndpoint } from "./endpoints";
 export { endpointsFile } from "./endpoints";
 export { COMPONENTS, HTTP_SINK_CONNECTOR_CLASS } from "./components";
-export { CLUSTER_COMPONENTS, KUBERNETES_COMPONENTS } from "./component";
+export { CLUSTER_COMPONENTS, EVERY_COMPONENT, KUBERNETES_COMPONENTS } from "./component";
 export type { KubernetesEndpoints } from "./kubernetes/components";
 export type { PlatformOptions, PlatformPorts, PlatformSettings } from "./settings";
 export { DEFAULT_PORTS, resolveSettings } from "./settings";
@@ -102,31 +104,6 @@ function namesFor(options: PlatformOptions): ComponentName[] {
   return [...COMPONENTS, ...(settings.kubernetes ? KUBERNETES_COMPONENTS : [])];
 }
 
-/** Every component any profile runs: what `down` and `status` look for. */
-const EVERY_COMPONENT: readonly ComponentName[] = [
-  ...COMPONENTS,
-  ...KUBERNETES_COMPONENTS,
-  ...CLUSTER_NODES,
-  ...CLUSTER_WORKERS,
-];
-
-/** The setting that moves a component's port (the base of a cluster profile's series). */
-const PORT_KEY: Record<ComponentName, keyof PlatformPorts> = {
-  broker: "kafka",
-  connect: "connect",
-  "rest-proxy": "restProxy",
-  receiver: "receiver",
-  etcd: "etcd",
-  "kube-apiserver": "kubeApiserver",
-  "kube-controller-manager": "kubeControllerManager",
-  "broker-1": "kafka",
-  "broker-2": "kafka",
-  "broker-3": "kafka",
-  "connect-1": "connect",
-  "connect-2": "connect",
-  "connect-3": "connect",
-};
-
 /**
  * Starts (or reuses) one component and waits until it is ready. Throws with the tail of its log
  * when it exits or is not ready in time. `changes`, when given, lists what differs between the
@@ -169,7 +146,7 @@ export async function startComponent(
       throw new Error(
         `${component.name}: port ${component.port} is already taken by a process this platform ` +
           `did not start (no live pid in ${files.pidFile}). Stop that process, or pick another ` +
-          `port with \`${PORT_ENV[PORT_KEY[component.name]]}\`.`,
+          `port with \`${PORT_ENV[COMPONENT_PORT_KEY[component.name]]}\`.`,
       );
     }
     component.prepare();
