@@ -185,7 +185,8 @@ public final class HttpSinkConfig extends AbstractConfig {
             + "exactly by its tasks; a request of k records takes k. A batch larger than a task's "
             + "per-second share still goes out, and that task then waits until its share has paid "
             + "for it; 0 for no limit.", g, ++o, ConfigDef.Width.SHORT, EVENT_RATE_LIMIT);
-    RequestBody.define(d, g, o);
+    o = RequestBody.define(d, g, o);
+    StopOffsets.define(d, g, o);
     return d;
   }
 

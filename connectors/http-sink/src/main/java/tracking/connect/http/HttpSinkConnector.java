@@ -15,7 +15,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
  * the pom's version (a unit test checks it).
  */
 public final class HttpSinkConnector extends SinkConnector {
-  static final String VERSION = "0.3.0";
+  static final String VERSION = "0.4.0";
   private Map<String, String> props;
 
   @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Headers;
@@ -41,6 +42,7 @@ public final class HttpSinkTask extends SinkTask {
   private Sender.Sleeper sleeper = Thread::sleep;
   private Clock clock = Clock.systemUTC();
   private TaskMetrics metrics = new TaskMetrics();
+  private StopOffsets stops = StopOffsets.of("");
 
   public HttpSinkTask() {}
 
@@ -59,6 +61,7 @@ public final class HttpSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     config = new HttpSinkConfig(props);
     bodies = new RequestBody(config);
+    stops = StopOffsets.of(config.getString(StopOffsets.KEY));
     HttpClient client =
         HttpClient.newBuilder()
             // Plain HTTP/1.1: no h2c upgrade attempt that analytics endpoints may mishandle.
@@ -107,7 +110,7 @@ public final class HttpSinkTask extends SinkTask {
   public void put(Collection<SinkRecord> records) {
     metrics.ensureRegistered();
     Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
-    for (SinkRecord r : records) {
+    for (SinkRecord r : stops.within(records)) {
       int p = r.kafkaPartition() == null ? -1 : r.kafkaPartition();
       byPartition.computeIfAbsent(new TopicPartition(r.topic(), p), k -> new ArrayList<>()).add(r);
     }
@@ -120,6 +123,19 @@ public final class HttpSinkTask extends SinkTask {
     } catch (ExecutionException e) {
       throw new ConnectException("Writing to the dead-letter topic failed", e.getCause());
     }
+    // Only once what came before the end was sent: a bounded run's partition is done.
+    List<TopicPartition> done = stops.newlyReached(records);
+    if (!done.isEmpty() && context != null) {
+      context.pause(done.toArray(new TopicPartition[0]));
+      context.requestCommit();
+      log.info("Reached `{}` for {}; paused", StopOffsets.KEY, done);
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    return stops.capped(currentOffsets);
   }
 
   /** A batch being filled: its records, their rendered text, and the body's size so far. */

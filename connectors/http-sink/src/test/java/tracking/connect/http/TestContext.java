@@ -18,6 +18,8 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 final class TestContext implements SinkTaskContext {
   final List<SinkRecord> reported = new ArrayList<>();
   final List<Throwable> errors = new ArrayList<>();
+  final List<TopicPartition> paused = new ArrayList<>();
+  int commitRequests;
   private final boolean withReporter;
 
   TestContext(boolean withReporter) {
@@ -55,13 +57,17 @@ final class TestContext implements SinkTaskContext {
   }
 
   @Override
-  public void pause(TopicPartition... partitions) {}
+  public void pause(TopicPartition... partitions) {
+    paused.addAll(List.of(partitions));
+  }
 
   @Override
   public void resume(TopicPartition... partitions) {}
 
   @Override
-  public void requestCommit() {}
+  public void requestCommit() {
+    commitRequests++;
+  }
 
   /** What the worker would hand the task: Kafka's own PluginMetricsImpl, if the test set one. */
   org.apache.kafka.common.metrics.PluginMetrics plugin;
