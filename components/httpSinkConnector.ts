@@ -46,6 +46,10 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
   public readonly connectorName: pulumi.Output<string>;
   public readonly connectorState: pulumi.Output<string>;
   public readonly taskStates: pulumi.Output<string[]>;
+  /** The config the connector was given (secret keys as references when they live in files). */
+  public readonly connectorConfig: Record<string, pulumi.Input<string>>;
+  /** Its secret keys that travel in the config (none when they live in files). */
+  public readonly connectorSecretConfig: Record<string, pulumi.Input<string>>;
 
   constructor(name: string, args: HttpSinkConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracking:connect:HttpSinkConnector", name, {}, opts);
@@ -96,6 +100,8 @@ export class HttpSinkConnector extends pulumi.ComponentResource {
       }
     }
 
+    this.connectorConfig = config;
+    this.connectorSecretConfig = secretConfig;
     this.connector = new Connector(
       `${name}-connector`,
       {

@@ -27,6 +27,8 @@ export interface KafkaSinkAccess<P extends { readonly username: string } = Kafka
   readonly groupId: string;
   /** Its dead-letter topic, written by the sink's producer. Defaults to none. */
   readonly deadLetterTopic?: string;
+  /** The consumer group of its dead-letter redrives, when one is declared: reads that topic. */
+  readonly redriveGroupId?: string;
   /** Confluent class only: the licence topic and reporter topics its own clients use. Defaults to none. */
   readonly confluentTopics?: readonly string[];
 }
@@ -250,6 +252,10 @@ export function accessPlan(args: AccessPlanArgs<{ readonly username: string }>):
     allow(user, "Group", [sink.groupId], ["Read"]);
     if (sink.deadLetterTopic !== undefined) {
       allow(user, "Topic", [sink.deadLetterTopic], ["Write", "Describe"]);
+      if (sink.redriveGroupId !== undefined) {
+        allow(user, "Topic", [sink.deadLetterTopic], ["Read"]);
+        allow(user, "Group", [sink.redriveGroupId], ["Read"]);
+      }
     }
     allow(user, "Topic", sink.confluentTopics ?? [], ["Read", "Write", "Describe"]);
   }

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, SASLOptions } from "kafkajs";
+import { Kafka } from "kafkajs";
 import * as pulumi from "@pulumi/pulumi";
+import { kafkaClientConfig } from "../providers/kafkaAdmin";
 import { KafkaSecurity, saslMechanismName } from "./kafkaSecurity";
 
 /**
@@ -39,22 +40,15 @@ export async function tryKafkaLogin(
 ): Promise<LoginOutcome> {
   const { security } = endpoint;
   if (security.mechanism === "none") return "accepted";
-  const mechanism = {
-    plain: "plain",
-    "scram-sha256": "scram-sha-256",
-    "scram-sha512": "scram-sha-512",
-  } as const;
   const kafka = new Kafka({
-    clientId: "tracking-pipeline-login-check",
-    brokers: [...endpoint.bootstrapServers],
-    ssl: security.tls ? (security.caCertificate ? { ca: [security.caCertificate] } : true) : false,
-    sasl: { mechanism: mechanism[security.mechanism], username, password } as SASLOptions,
-    connectionTimeout: TIMEOUT_MS,
-    authenticationTimeout: TIMEOUT_MS,
-    requestTimeout: TIMEOUT_MS,
+    ...kafkaClientConfig(
+      { bootstrapServers: endpoint.bootstrapServers, ...security },
+      { username, password },
+      "tracking-pipeline-login-check",
+      TIMEOUT_MS,
+    ),
+    // One attempt: the outcome says enough, and a refused login is not retried by Kafka either.
     retry: { retries: 0 },
-    // Its own log lines would print broker errors on the engine's output; the outcome says enough.
-    logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   try {

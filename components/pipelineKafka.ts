@@ -4,6 +4,7 @@ import type { KafkaAccessArgs } from "./kafkaAccess";
 import type { KafkaLogin } from "./kafkaLogin";
 import type { KafkaClientPrincipal, KafkaSecurity } from "./kafkaSecurity";
 import { sinkGroupId } from "./sinkKafkaClients";
+import { redriveConnectorName } from "./offsetJobs";
 import { topicNaming } from "./topicSet";
 
 /**
@@ -131,6 +132,10 @@ export function kafkaAccessArgsOf(
       topics: d.topics.map((t) => topicNaming.tracking(env, t)),
       groupId: sinkGroupId(connectorNameOf(d.name)),
       ...(d.errors.deadLetterTopic ? { deadLetterTopic: topicNaming.deadLetter(env, d.name) } : {}),
+      // A redrive reads the dead-letter topic as a consumer group of its own.
+      ...(d.redrive
+        ? { redriveGroupId: sinkGroupId(redriveConnectorName(connectorNameOf(d.name))) }
+        : {}),
       ...(confluentTopicsOf(env, d) ? { confluentTopics: confluentTopicsOf(env, d) } : {}),
     })),
   };

@@ -13,6 +13,7 @@ import type { StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
 import { HttpSinkConnector } from "./httpSinkConnector";
+import { declareOffsetJobs } from "./offsetJobs";
 import { KafkaAccess } from "./kafkaAccess";
 import { checkedPassword } from "./kafkaLogin";
 import { standardLabels } from "./labels";
@@ -327,6 +328,18 @@ export class TrackingPipeline extends pulumi.ComponentResource {
         },
       );
     });
+
+    // Replays and redrives, each after its destination's connector (components/offsetJobs.ts).
+    const jobs = {
+      environment: env,
+      settings: s,
+      connect: endpoint,
+      kafkaPassword: s.kafkaSaslMechanism !== "none" ? secret("kafkaSaslPassword") : "",
+      parent: this,
+    };
+    s.destinations.forEach((d, index) =>
+      declareOffsetJobs(name, d, index, this.sinks[d.name], jobs),
+    );
 
     this.restProxyEndpoint = this.restProxy
       ? this.restProxy.endpoint

@@ -18,6 +18,7 @@ import {
   topicName,
 } from "./fields";
 import { checkKubernetes, ingressHost } from "./kubernetes";
+import { checkOffsetJobs, redriveShape, replayShape } from "./offsetJobs";
 import { PRESET_NAMES, checkPreset, withPresetDefaults } from "./presets";
 import { checkObservability, observabilityShape } from "./observability";
 import { caCertificate, checkSecurity, kafkaPrincipalSchema, kubernetesName } from "./security";
@@ -163,10 +164,15 @@ const destinationShape = z
       .prefault({}),
     /** The sink's own Kafka principal; defaults to the Connect workers'. */
     kafkaPrincipal: kafkaPrincipalSchema.optional(),
+    /** Send again what the topics received since `from`, once per `id` (config/offsetJobs.ts). */
+    replay: replayShape.optional(),
+    /** Send the dead-letter topic's records back once per `id` (config/offsetJobs.ts). */
+    redrive: redriveShape.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
     checkPreset(d, ctx);
+    checkOffsetJobs(d, ctx);
     if (d.reporter.enabled && (d.connectorClass === "tracking" || d.connectorClass === "local")) {
       ctx.addIssue({
         code: "custom",

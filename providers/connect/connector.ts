@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectEndpoint } from "./client";
+import { splitEndpoint } from "./endpointInputs";
 import { connectorProvider } from "./provider";
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from "./restart";
 import {
@@ -102,14 +103,7 @@ export class Connector extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
-    const endpoint = pulumi.output(args.connect);
-    // The URL and user stay readable in state and previews; the rest is a secret.
-    const connect = pulumi.unsecret(
-      endpoint.apply(({ password: _p, keyPem: _k, headers: _h, ...visible }) => visible),
-    );
-    const connectSecrets = pulumi.secret(
-      endpoint.apply(({ password, keyPem, headers }) => ({ password, keyPem, headers })),
-    );
+    const { connect, connectSecrets } = splitEndpoint(args.connect);
     super(
       connectorProvider,
       name,

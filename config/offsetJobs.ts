@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { RATE_LIMITED_CLASSES } from "../components/sinkRateLimit";
+
+/*
+ * A destination's offset jobs: `replay` (send again what its topics received since a time) and
+ * `redrive` (send its dead letters back once). Each carries an id: the next `up` runs a job whose
+ * id is new, and never one whose id it ran already (providers/offsetJobs/).
+ */
+
+const jobId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit, for example "2026-12-02-outage"',
+  );
+
+const isoTime = z
+  .string()
+  .refine((text) => /^\d{4}-\d\d-\d\dT/.test(text) && !Number.isNaN(Date.parse(text)), {
+    message: 'must be an ISO 8601 time with a zone, for example "2026-12-01T09:30:00Z"',
+  });
+
+export const replayShape = z.object({ from: isoTime, id: jobId }).strict();
+export const redriveShape = z.object({ id: jobId }).strict();
+
+interface JobsOfDestination {
+  readonly connectorClass: string;
+  readonly errors: { readonly deadLetterTopic: boolean };
+  readonly replay?: z.output<typeof replayShape>;
+  readonly redrive?: z.output<typeof redriveShape>;
+}
+
+/** What a destination's jobs need of the rest of it; issues at the setting that must change. */
+export function checkOffsetJobs(d: JobsOfDestination, ctx: z.RefinementCtx, now = new Date()) {
+  if (d.redrive && !d.errors.deadLetterTopic) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["redrive"],
+      input: d.redrive,
+      message:
+        "needs a dead-letter topic to send back, but `errors.deadLetterTopic` is false: remove the redrive, or turn the dead-letter topic on",
+    });
+  }
+  if (d.redrive && !RATE_LIMITED_CLASSES.includes(d.connectorClass)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["redrive"],
+      input: d.redrive,
+      message: `runs our connector on the dead-letter topic (it stops at the offsets it saw at start, which "${d.connectorClass}" cannot): set connectorClass "tracking" for this destination, or remove the redrive`,
+    });
+  }
+  if (d.replay && Date.parse(d.replay.from) > now.getTime()) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["replay", "from"],
+      input: d.replay.from,
+      message:
+        "is in the future: a replay sends again what arrived since a past time; give the time the destination started to lose events",
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import * as pulumi from "@pulumi/pulumi";
+import { connectClient, ConnectEndpoint, SinkOffset } from "../connect/client";
+import { splitEndpoint } from "../connect/endpointInputs";
+import { warn } from "../connect/log";
+import { safely } from "../connect/secrets";
+import { failures } from "../connect/status";
+import { endpointOf } from "../connect/types";
+import { KafkaAdminEndpoint, withKafkaAdmin } from "../kafkaAdmin";
+import { jobIdProblem, jobSecrets, OffsetJobInputs } from "./common";
+import { redriveDone, redrivePlan } from "./plan";
+
+/*
+ * A dead-letter redrive (`destinations[].redrive`): what the destination's dead-letter topic
+ * holds is sent to it once more. Create is the redrive: it reads the topic's end offsets, runs a
+ * connector of ours on that topic with the destination's config and `stop.at.offsets` set to
+ * them, waits until it committed every end, and removes it. Its consumer group stays, so a later
+ * redrive (a new id) starts where this one ended: each dead letter is sent back once, and one
+ * refused again lands past the end, for the next redrive. The same id never runs again.
+ */
+
+export interface RedriveInputs extends OffsetJobInputs {
+  /** The redrive connector's name (`<connector>-redrive`); its group is `connect-<name>`. */
+  readonly connector: string;
+  readonly deadLetterTopic: string;
+  /** The destination connector's config, plain part (`topics` is replaced). */
+  readonly config: Record<string, string>;
+  /** Secret: its secret part, when the worker does not read it from files. */
+  readonly secretConfig: Record<string, string>;
+}
+
+export interface RedriveOutputs extends Omit<RedriveInputs, "kafkaPassword" | "secretConfig"> {
+  /** Dead letters sent to the destination again. */
+  readonly redrivenEvents: number;
+  /** Records the dead-letter topic gained while the redrive ran (refused again, or new). */
+  readonly deadLetteredDuring: number;
+  readonly redrivenAt: string;
+}
+
+const POLL_MS = 500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The redrive connector's config: the destination's, on the dead-letter topic, bounded. */
+export function redriveConfig(inputs: RedriveInputs, stopAt: string): Record<string, string> {
+  const { "topics.regex": _regex, ...config } = {
+    ...inputs.config,
+    ...inputs.secretConfig,
+  };
+  return {
+    ...config,
+    name: inputs.connector,
+    topics: inputs.deadLetterTopic,
+    "stop.at.offsets": stopAt,
+  };
+}
+
+async function redrive(inputs: RedriveInputs): Promise<RedriveOutputs> {
+  const { kafkaPassword: _p, secretConfig: _s, ...visible } = inputs;
+  const client = connectClient(endpointOf(inputs));
+  await client.waitUntilReady(inputs.waitTimeoutSeconds * 1000);
+  const group = `connect-${inputs.connector}`;
+  const topic = inputs.deadLetterTopic;
+  const ranges = () =>
+    withKafkaAdmin(inputs.kafka, inputs.kafkaPassword, async (admin) => ({
+      ranges: await admin.ranges(topic),
+      committed: await admin.committed(group, topic),
+    }));
+
+  const start = await ranges();
+  const plan = redrivePlan(topic, start.ranges, start.committed);
+  const done = (outcome: { events: number; during: number }): RedriveOutputs => ({
+    ...visible,
+    redrivenEvents: outcome.events,
+    deadLetteredDuring: outcome.during,
+    redrivenAt: new Date().toISOString(),
+  });
+  if (plan.events === 0) {
+    await warn(
+      `\`${inputs.setting}\` "${inputs.jobId}": the dead-letter topic ${topic} holds nothing ` +
+        "that was not sent back already; no redrive connector was created",
+    );
+    return done({ events: 0, during: 0 });
+  }
+
+  await client.putConfig(inputs.connector, redriveConfig(inputs, plan.stopAt));
+  try {
+    const deadline = Date.now() + inputs.waitTimeoutSeconds * 1000;
+    let committed: SinkOffset[] = [];
+    for (;;) {
+      committed = (await client.getOffsets(inputs.connector)) ?? [];
+      if (redriveDone(plan.pending, committed)) break;
+      const failed = failures(await client.getStatus(inputs.connector));
+      if (failed.length > 0 || Date.now() > deadline) {
+        const why =
+          failed.length > 0
+            ? `it failed: ${failed.join("; ")}`
+            : `it did not reach the end offsets within ${inputs.waitTimeoutSeconds}s`;
+        throw new Error(
+          `\`${inputs.setting}\` "${inputs.jobId}": the redrive of ${topic} stopped, ${why}. ` +
+            "What it sent is committed; `pulumi up` again continues from there (raise " +
+            "`waitTimeoutSeconds` for a long backlog).",
+        );
+      }
+      await sleep(POLL_MS);
+    }
+  } finally {
+    // Done or not, the redrive connector goes: its group keeps what it sent.
+    await client.deleteConnector(inputs.connector);
+  }
+  const end = await ranges();
+  const during = end.ranges.reduce(
+    (sum, r) => sum + r.high - (start.ranges.find((s) => s.partition === r.partition)?.high ?? 0),
+    0,
+  );
+  if (during > 0) {
+    await warn(
+      `\`${inputs.setting}\` "${inputs.jobId}": ${during} record(s) reached ${topic} while the ` +
+        "redrive ran (refused again, or new failures): a redrive with a new id sends them",
+    );
+  }
+  return done({ events: plan.events, during });
+}
+
+export const redriveProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Partial<RedriveInputs>, news: Partial<RedriveInputs>) {
+    const problem = jobIdProblem(news.setting ?? "redrive", news.jobId);
+    return { inputs: news, failures: problem ? [{ property: "jobId", reason: problem }] : [] };
+  },
+
+  async diff(_id: string, olds: RedriveOutputs, news: RedriveInputs) {
+    const replaces = olds.jobId !== news.jobId ? ["jobId"] : [];
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs: RedriveInputs) {
+    const outs = await safely(jobSecrets(inputs), () => redrive(inputs));
+    return { id: `${inputs.connector}/${inputs.jobId}`, outs };
+  },
+
+  async read(id: string, props?: RedriveOutputs) {
+    return { id, props };
+  },
+
+  async delete() {
+    // The redrive connector is gone already; its group's offsets stay for the next redrive.
+  },
+};
+
+export interface DeadLetterRedriveArgs {
+  readonly connect: pulumi.Input<ConnectEndpoint>;
+  readonly kafka: pulumi.Input<KafkaAdminEndpoint>;
+  readonly kafkaPassword: pulumi.Input<string>;
+  readonly connector: pulumi.Input<string>;
+  readonly deadLetterTopic: pulumi.Input<string>;
+  readonly config: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly jobId: pulumi.Input<string>;
+  readonly setting: string;
+  readonly waitTimeoutSeconds?: number;
+}
+
+/** One redrive of a destination's dead letters, made once per id (see the top of this file). */
+export class DeadLetterRedrive extends pulumi.dynamic.Resource {
+  declare public readonly redrivenEvents: pulumi.Output<number>;
+  declare public readonly deadLetteredDuring: pulumi.Output<number>;
+  declare public readonly jobId: pulumi.Output<string>;
+
+  constructor(name: string, args: DeadLetterRedriveArgs, opts?: pulumi.CustomResourceOptions) {
+    const { connect, connectSecrets } = splitEndpoint(args.connect);
+    super(
+      redriveProvider,
+      name,
+      {
+        connect,
+        connectSecrets,
+        kafka: args.kafka,
+        kafkaPassword: pulumi.secret(args.kafkaPassword),
+        connector: args.connector,
+        deadLetterTopic: args.deadLetterTopic,
+        config: args.config,
+        secretConfig: pulumi.secret(args.secretConfig ?? {}),
+        jobId: args.jobId,
+        setting: args.setting,
+        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
+        redrivenEvents: undefined,
+        deadLetteredDuring: undefined,
+        redrivenAt: undefined,
+      },
+      pulumi.mergeOptions(opts, {
+        additionalSecretOutputs: ["connectSecrets", "kafkaPassword", "secretConfig"],
+      }),
+      "tracking",
+      "DeadLetterRedrive",
+    );
+  }
+}
