@@ -37,20 +37,22 @@ export function redriveConnectorName(connector: string): string {
   return `${connector}-redrive`;
 }
 
+export type OffsetJob = ConnectorReplay | DeadLetterRedrive;
+
 export function declareOffsetJobs(
   name: string,
   d: DestinationConfig,
   index: number,
   sink: HttpSinkConnector,
   ctx: OffsetJobContext,
-): (ConnectorReplay | DeadLetterRedrive)[] {
+): OffsetJob[] {
   const common = {
     connect: ctx.connect,
     kafka: kafkaAdminEndpointOf(ctx.settings),
     kafkaPassword: ctx.kafkaPassword,
   };
   const opts = { parent: ctx.parent, dependsOn: [sink] };
-  const jobs: (ConnectorReplay | DeadLetterRedrive)[] = [];
+  const jobs: OffsetJob[] = [];
   if (d.replay) {
     jobs.push(
       new ConnectorReplay(

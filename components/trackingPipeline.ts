@@ -13,7 +13,7 @@ import type { StackConfig } from "../config";
 import type { ConnectEndpoint } from "../providers/connect";
 import { ConnectCluster, connectInternalTopics } from "./connectCluster";
 import { HttpSinkConnector } from "./httpSinkConnector";
-import { declareOffsetJobs } from "./offsetJobs";
+import { declareOffsetJobs, OffsetJob } from "./offsetJobs";
 import { KafkaAccess } from "./kafkaAccess";
 import { checkedPassword } from "./kafkaLogin";
 import { standardLabels } from "./labels";
@@ -55,6 +55,8 @@ export class TrackingPipeline extends pulumi.ComponentResource {
   public readonly restProxy?: RestProxy;
   public readonly connectCluster?: ConnectCluster;
   public readonly sinks: Record<string, HttpSinkConnector>;
+  /** The replays and redrives the destinations declare (components/offsetJobs.ts). */
+  public readonly offsetJobs: OffsetJob[];
   /** SCRAM users and ACLs, with SASL on and `kafkaManageUsers` or `kafkaManageAcls`. */
   public readonly access?: KafkaAccess;
   /** Where events are POSTed: the in-cluster URL, or `restProxyUrl` when Kubernetes is off. */
@@ -337,7 +339,7 @@ export class TrackingPipeline extends pulumi.ComponentResource {
       kafkaPassword: s.kafkaSaslMechanism !== "none" ? secret("kafkaSaslPassword") : "",
       parent: this,
     };
-    s.destinations.forEach((d, index) =>
+    this.offsetJobs = s.destinations.flatMap((d, index) =>
       declareOffsetJobs(name, d, index, this.sinks[d.name], jobs),
     );
 
