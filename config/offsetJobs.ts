@@ -14,11 +14,28 @@ const jobId = z
     'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit, for example "2026-12-02-outage"',
   );
 
-const isoTime = z
-  .string()
-  .refine((text) => /^\d{4}-\d\d-\d\dT/.test(text) && !Number.isNaN(Date.parse(text)), {
-    message: 'must be an ISO 8601 time with a zone, for example "2026-12-01T09:30:00Z"',
-  });
+/**
+ * Go's text of a time (`2026-12-01 09:30:00 +0000 UTC`): what an unquoted YAML timestamp in a
+ * stack file reaches the program as, because the CLI's YAML parser reads it as a time.
+ */
+const GO_TIME = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) ([+-]\d\d)(\d\d)(?: \S+)?$/;
+
+/** An instant, whether written as ISO 8601 or as the CLI passes an unquoted YAML one, as UTC ISO. */
+function canonicalTime(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const go = GO_TIME.exec(value.trim());
+  const text = go ? `${go[1]}T${go[2]}${go[3]}:${go[4]}` : value.trim();
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(text)) return value;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+const isoTime = z.preprocess(
+  canonicalTime,
+  z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, {
+    error: 'must be an ISO 8601 time with a zone, for example "2026-12-01T09:30:00Z"',
+  }),
+);
 
 export const replayShape = z.object({ from: isoTime, id: jobId }).strict();
 export const redriveShape = z.object({ id: jobId }).strict();

@@ -39,7 +39,7 @@ describe("offset jobs in the pipeline", () => {
     expect(named(REPLAY, "tracking-a-replay").inputs).toMatchObject({
       connector: "dev-a-http-sink",
       topics: ["dev.tracking", "dev.orders"],
-      from: "2026-11-30T09:30:00Z",
+      from: "2026-11-30T09:30:00.000Z",
       jobId: "outage-1",
       setting: "destinations[0].replay",
       connect: { url: "http://connect:8083" },

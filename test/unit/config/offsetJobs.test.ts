@@ -16,8 +16,21 @@ describe("destinations[].replay and .redrive", () => {
     const config = parseStackConfig(
       stack({ replay: { from: "2026-11-30T09:30:00Z", id: "outage-1" }, redrive: { id: "fix-1" } }),
     );
-    expect(config.destinations[0].replay).toEqual({ from: "2026-11-30T09:30:00Z", id: "outage-1" });
+    expect(config.destinations[0].replay).toEqual({
+      from: "2026-11-30T09:30:00.000Z",
+      id: "outage-1",
+    });
     expect(config.destinations[0].redrive).toEqual({ id: "fix-1" });
+  });
+
+  it("read a time as ISO 8601 or as the CLI passes an unquoted YAML timestamp, kept as UTC ISO", () => {
+    const from = (value: string) =>
+      parseStackConfig(stack({ replay: { from: value, id: "x" } })).destinations[0].replay?.from;
+    expect(from("2026-11-30T09:30:00Z")).toBe("2026-11-30T09:30:00.000Z");
+    expect(from("2026-11-30T10:30:00+01:00")).toBe("2026-11-30T09:30:00.000Z");
+    // `from: 2026-11-30T09:30:00.5Z` unquoted in Pulumi.<stack>.yaml reaches the program so.
+    expect(from("2026-11-30 09:30:00.5 +0000 UTC")).toBe("2026-11-30T09:30:00.500Z");
+    expect(from("2026-11-30 10:30:00 +0100 CET")).toBe("2026-11-30T09:30:00.000Z");
   });
 
   it("refuse what cannot run, naming the setting and the fix", () => {
