@@ -54,7 +54,8 @@ export interface RedrivePlan {
 
 /**
  * A partition starts where the redrive's consumer group committed (what earlier redrives sent),
- * or at its first offset when the group never read it or retention removed what it stood at.
+ * or at its first offset when the group never read it, retention removed what it stood at, or
+ * its offset lies past the end (it was committed on an earlier topic of the same name).
  */
 export function redrivePlan(
   topic: string,
@@ -64,7 +65,9 @@ export function redrivePlan(
   const pending: PartitionOffset[] = [];
   let events = 0;
   for (const { partition, low, high } of ranges) {
-    const group = committed.find((c) => c.partition === partition)?.offset;
+    let group = committed.find((c) => c.partition === partition)?.offset;
+    // Past the end: committed on an earlier topic of that name (deleted, then made again).
+    if (group !== undefined && group > high) group = undefined;
     const start = Math.max(group ?? low, low);
     if (high > start) {
       pending.push({ partition, offset: high });

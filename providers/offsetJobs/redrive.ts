@@ -14,8 +14,9 @@ import { redriveDone, redrivePlan } from "./plan";
  * holds is sent to it once more. Create is the redrive: it reads the topic's end offsets, runs a
  * connector of ours on that topic with the destination's config and `stop.at.offsets` set to
  * them, waits until it committed every end, and removes it. Its consumer group stays, so a later
- * redrive (a new id) starts where this one ended: each dead letter is sent back once, and one
- * refused again lands past the end, for the next redrive. The same id never runs again.
+ * redrive starts where this one ended: each dead letter is sent back once. One the destination
+ * refuses again stops the redrive, uncommitted, so it stays for the next. The same id never runs
+ * again once it completed.
  */
 
 export interface RedriveInputs extends OffsetJobInputs {
@@ -31,7 +32,7 @@ export interface RedriveInputs extends OffsetJobInputs {
 export interface RedriveOutputs extends Omit<RedriveInputs, "kafkaPassword" | "secretConfig"> {
   /** Dead letters sent to the destination again. */
   readonly redrivenEvents: number;
-  /** Records the dead-letter topic gained while the redrive ran (refused again, or new). */
+  /** Records the dead-letter topic gained while the redrive ran (new dead letters). */
   readonly deadLetteredDuring: number;
   readonly redrivenAt: string;
 }
@@ -39,17 +40,25 @@ export interface RedriveOutputs extends Omit<RedriveInputs, "kafkaPassword" | "s
 const POLL_MS = 500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The redrive connector's config: the destination's, on the dead-letter topic, bounded. */
+/**
+ * The redrive connector's config: the destination's, on the dead-letter topic, bounded. Connect
+ * refuses a connector whose dead-letter topic is one it reads, so it has none: a batch the
+ * destination refuses again fails the task (`errors.tolerance` none, `behavior.on.error` fail)
+ * before its offsets are committed, and stays in the dead-letter topic for the next redrive.
+ */
 export function redriveConfig(inputs: RedriveInputs, stopAt: string): Record<string, string> {
-  const { "topics.regex": _regex, ...config } = {
-    ...inputs.config,
-    ...inputs.secretConfig,
-  };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...inputs.config, ...inputs.secretConfig })) {
+    if (key === "topics.regex" || key.startsWith("errors.deadletterqueue.")) continue;
+    config[key] = value;
+  }
   return {
     ...config,
     name: inputs.connector,
     topics: inputs.deadLetterTopic,
     "stop.at.offsets": stopAt,
+    "errors.tolerance": "none",
+    "behavior.on.error": "fail",
   };
 }
 
@@ -92,12 +101,12 @@ async function redrive(inputs: RedriveInputs): Promise<RedriveOutputs> {
       if (failed.length > 0 || Date.now() > deadline) {
         const why =
           failed.length > 0
-            ? `it failed: ${failed.join("; ")}`
+            ? `the destination still refuses what it holds: ${failed.join("; ")}`
             : `it did not reach the end offsets within ${inputs.waitTimeoutSeconds}s`;
         throw new Error(
           `\`${inputs.setting}\` "${inputs.jobId}": the redrive of ${topic} stopped, ${why}. ` +
-            "What it sent is committed; `pulumi up` again continues from there (raise " +
-            "`waitTimeoutSeconds` for a long backlog).",
+            "What it sent before is committed and the rest stays in the topic: fix the " +
+            "destination and run `pulumi up` again, which continues from there.",
         );
       }
       await sleep(POLL_MS);
@@ -114,7 +123,7 @@ async function redrive(inputs: RedriveInputs): Promise<RedriveOutputs> {
   if (during > 0) {
     await warn(
       `\`${inputs.setting}\` "${inputs.jobId}": ${during} record(s) reached ${topic} while the ` +
-        "redrive ran (refused again, or new failures): a redrive with a new id sends them",
+        "redrive ran (new failures of the destination): a redrive with a new id sends them",
     );
   }
   return done({ events: plan.events, during });

@@ -86,6 +86,16 @@ describe("redrivePlan", () => {
     expect(plan.stopAt).toBe("prod.a.dlq:0:12,prod.a.dlq:1:9,prod.a.dlq:2:4");
   });
 
+  it("starts a partition over when the group stood past its end (the topic was made again)", () => {
+    const plan = redrivePlan(
+      "d",
+      [{ partition: 0, low: 0, high: 5 }],
+      [{ partition: 0, offset: 20 }],
+    );
+    expect(plan.events).toBe(5);
+    expect(plan.pending).toEqual([{ partition: 0, offset: 5 }]);
+  });
+
   it("is done only once every pending partition committed its end", () => {
     const pending = [
       { partition: 0, offset: 12 },
@@ -122,14 +132,19 @@ describe("redriveConfig", () => {
         "connector.class": "tracking.connect.http.HttpSinkConnector",
         topics: "prod.tracking",
         "topics.regex": "prod\\..*",
+        "errors.tolerance": "all",
         "errors.deadletterqueue.topic.name": "prod.a.dlq",
+        "errors.deadletterqueue.topic.replication.factor": "3",
+        "behavior.on.error": "fail",
       },
       secretConfig: { "connection.password": "pw" },
     } as unknown as RedriveInputs;
     expect(redriveConfig(inputs, "prod.a.dlq:0:3")).toEqual({
       "connector.class": "tracking.connect.http.HttpSinkConnector",
       "connection.password": "pw",
-      "errors.deadletterqueue.topic.name": "prod.a.dlq",
+      // Connect refuses a dead-letter topic the connector reads: refused again fails the task.
+      "errors.tolerance": "none",
+      "behavior.on.error": "fail",
       name: "prod-a-http-sink-redrive",
       topics: "prod.a.dlq",
       "stop.at.offsets": "prod.a.dlq:0:3",
