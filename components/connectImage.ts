@@ -29,7 +29,7 @@ export const DEFAULT_MAVEN_IMAGE = "maven:3.9.9-eclipse-temurin-17";
 
 /** What the image build needs to know of our connector's module, read from its pom. */
 export interface HttpSinkModule {
-  /** The project's version, for example `0.3.0`: the image tag starts with it. */
+  /** The project's version, for example `0.4.0`: the image tag starts with it. */
   readonly version: string;
   /** `<kafka.version>`: the Connect API it is compiled against, passed to the build. */
   readonly kafkaVersion: string;
@@ -44,7 +44,7 @@ export function parseHttpSinkPom(pomXml: string, file = "pom.xml"): HttpSinkModu
   const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pomXml)?.[1];
   if (!version || !/^\d+\.\d+\.\d+$/.test(version.trim())) {
     throw new Error(
-      `${file} has no project version such as 0.3.0 after <artifactId>tracking-http-sink</artifactId>; ` +
+      `${file} has no project version such as 0.4.0 after <artifactId>tracking-http-sink</artifactId>; ` +
         "the Connect image tag is made from it.",
     );
   }
@@ -102,7 +102,7 @@ function baseTagOf(baseImage: string): string {
 /**
  * The image's name, build arguments and contents. The tag says what is inside, so that a new
  * connector version, base image or Confluent version never overwrites an image a stack runs:
- * `0.3.0-base-7.9.1-jmx-1.0.1`, or `0.3.0-base-7.9.1-confluent-http-1.7.6-jmx-1.0.1` (the
+ * `0.4.0-base-7.9.1-jmx-1.0.1`, or `0.4.0-base-7.9.1-confluent-http-1.7.6-jmx-1.0.1` (the
  * JMX exporter agent's version last).
  */
 export function connectImagePlan(

@@ -29,8 +29,8 @@ export function sinkGroupId(connectorName: string): string {
 
 /**
  * The connector keys that log a sink's clients in to a secured cluster:
- * - with a principal of its own: `consumer.override.*`, and for its dead-letter queue
- *   `producer.override.*` (the DLQ producer) and `admin.override.*` (which creates the topic);
+ * - with a principal of its own: `consumer.override.*`, `admin.override.*` (the client of the
+ *   offsets API and of the DLQ's creation) and, for its dead-letter queue, `producer.override.*`;
  * - Confluent's class: `confluent.topic.*` (licence topic) and, with the reporter on,
  *   `reporter.admin.*` and `reporter.producer.*`, which never inherit the worker's settings.
  * The overrides carry no truststore: they build on the worker's own `consumer.`, `producer.` and
@@ -56,10 +56,10 @@ export function sinkKafkaKeys(
   );
   const sets: KafkaClientProperties[] = [];
   if (clients.ownPrincipal) {
-    sets.push(prefixed(inherited, "consumer.override."));
-    if (deadLetterTopic) {
-      sets.push(prefixed(inherited, "producer.override."), prefixed(inherited, "admin.override."));
-    }
+    // The admin is the worker's client for this connector's offsets API (KIP-875: reading and
+    // moving its group's offsets for a rename or a replay) and for creating its DLQ.
+    sets.push(prefixed(inherited, "consumer.override."), prefixed(inherited, "admin.override."));
+    if (deadLetterTopic) sets.push(prefixed(inherited, "producer.override."));
   }
   if (connectorClass === "confluent") {
     sets.push(prefixed(standalone, "confluent.topic."));

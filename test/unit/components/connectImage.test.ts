@@ -22,7 +22,7 @@ import { edit, validateStack } from "../policies/harness";
 
 const DOCKERFILE = path.join(CONNECT_IMAGE_DIR, "Dockerfile");
 const dockerfile = fs.readFileSync(DOCKERFILE, "utf8");
-const sinkModule = { version: "0.3.0", kafkaVersion: "4.4.0" };
+const sinkModule = { version: "0.4.0", kafkaVersion: "4.4.0" };
 const base = { namespace: "tracking", environment: "prod", bootstrapServers: ["k:9092"] };
 const registry = "registry.example.com/platform";
 
@@ -48,9 +48,9 @@ describe("the Connect image's connector module", () => {
 
   it("refuses a pom without the project version or the Kafka version", () => {
     expect(() => parseHttpSinkPom("<kafka.version>4.4.0</kafka.version>", "p.xml")).toThrow(
-      "p.xml has no project version such as 0.3.0 after <artifactId>tracking-http-sink</artifactId>; the Connect image tag is made from it.",
+      "p.xml has no project version such as 0.4.0 after <artifactId>tracking-http-sink</artifactId>; the Connect image tag is made from it.",
     );
-    const noKafka = "<artifactId>tracking-http-sink</artifactId><version>0.3.0</version>";
+    const noKafka = "<artifactId>tracking-http-sink</artifactId><version>0.4.0</version>";
     expect(() => parseHttpSinkPom(noKafka, "p.xml")).toThrow(
       "p.xml has no <kafka.version> property such as 4.4.0; the image build compiles against it.",
     );
@@ -73,12 +73,12 @@ describe("connectImagePlan", () => {
         readHttpSinkModule(),
       ),
     ).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1-jmx-1.0.1`,
+      imageName: `${registry}/tracking-connect:0.4.0-base-7.9.1-jmx-1.0.1`,
       buildArgs: {
         BASE_IMAGE: "confluentinc/cp-kafka-connect:7.9.1",
         MAVEN_IMAGE: "maven:3.9.9-eclipse-temurin-17",
         KAFKA_VERSION: "4.4.0",
-        HTTP_SINK_VERSION: "0.3.0",
+        HTTP_SINK_VERSION: "0.4.0",
         CONFLUENT_HTTP_SINK_VERSION: "",
         CONNECTOR_CLASSES: "tracking.connect.http.HttpSinkConnector",
         JMX_EXPORTER_VERSION: "1.0.1",
@@ -101,12 +101,12 @@ describe("connectImagePlan", () => {
         sinkModule,
       ),
     ).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-sha256-abababababab-confluent-http-1.7.6-jmx-1.0.1`,
+      imageName: `${registry}/tracking-connect:0.4.0-base-sha256-abababababab-confluent-http-1.7.6-jmx-1.0.1`,
       buildArgs: {
         BASE_IMAGE: `mirror.example.com/confluentinc/cp-kafka-connect@${digest}`,
         MAVEN_IMAGE: "mirror.example.com/library/maven:3.9.9-eclipse-temurin-17",
         KAFKA_VERSION: "4.4.0",
-        HTTP_SINK_VERSION: "0.3.0",
+        HTTP_SINK_VERSION: "0.4.0",
         CONFLUENT_HTTP_SINK_VERSION: "1.7.6",
         CONNECTOR_CLASSES:
           "tracking.connect.http.HttpSinkConnector,io.confluent.connect.http.HttpSinkConnector",
@@ -198,7 +198,7 @@ describe("ConnectCluster's image", () => {
     await settled(cluster);
     // Pushed by `pulumi up`; a preview builds nothing, so it needs no Docker engine.
     expect(named("docker:index/image:Image", "c-image").inputs).toEqual({
-      imageName: `${registry}/tracking-connect:0.3.0-base-7.9.1-jmx-1.0.1`,
+      imageName: `${registry}/tracking-connect:0.4.0-base-7.9.1-jmx-1.0.1`,
       skipPush: false,
       buildOnPreview: false,
       build: {
@@ -230,7 +230,7 @@ describe("ConnectCluster's image", () => {
       build: { args: Record<string, string> };
     };
     expect([image.imageName, image.build.args.CONFLUENT_HTTP_SINK_VERSION]).toEqual([
-      `${registry}/tracking-connect:0.3.0-base-7.9.2-confluent-http-1.7.8-jmx-1.0.1`,
+      `${registry}/tracking-connect:0.4.0-base-7.9.2-confluent-http-1.7.8-jmx-1.0.1`,
       "1.7.8",
     ]);
     expect(cluster.imageFacts.connectorClasses).toEqual([

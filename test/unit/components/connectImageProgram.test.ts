@@ -47,7 +47,7 @@ describe.each(["prod", "dev"] as const)("the %s program's Connect image", (stack
     expect(await imageViolations(stack, build)).toEqual([]);
     const image = registered.find((r) => r.type === "docker:index/image:Image");
     expect(image?.inputs.imageName).toBe(
-      "registry.example.com/platform/tracking-connect:0.3.0-base-7.9.1-jmx-1.0.1",
+      "registry.example.com/platform/tracking-connect:0.4.0-base-7.9.1-jmx-1.0.1",
     );
   });
 });

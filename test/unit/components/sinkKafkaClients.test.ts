@@ -67,7 +67,7 @@ describe("a sink's Kafka clients", () => {
     expect(JSON.stringify(mapped.config)).not.toContain("own-pw");
   });
 
-  it("overrides only the consumer when the sink has no dead-letter topic", () => {
+  it("overrides the consumer and the offsets API's admin when the sink has no dead-letter topic", () => {
     const mapped = httpSinkConfig({
       ...base,
       errors: { tolerance: "none" },
@@ -75,7 +75,7 @@ describe("a sink's Kafka clients", () => {
     });
     expect(keysOf("consumer.override.", mapped)).toEqual(LOGIN);
     expect(keysOf("producer.override.", mapped)).toEqual(NONE);
-    expect(keysOf("admin.override.", mapped)).toEqual(NONE);
+    expect(keysOf("admin.override.", mapped)).toEqual(LOGIN);
   });
 
   it("leaves the workers' login alone for a sink on the workers' principal", () => {
