@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { CONNECT_TOPICS } from "../../platform/components";
-import { ReceiverClient } from "../../platform/receiverClient";
+import { extractEventIds, ReceiverClient } from "../../platform/receiverClient";
 import { AdminOperation, runKafkaAdmin } from "../../platform/secure/admin";
 import { secureAdminTarget, secureEndpoints } from "../../platform/secure/endpoints";
 import { ScramUser } from "../../platform/secure/credentials";
@@ -47,6 +47,8 @@ const WRONG = `wrong-${randomBytes(9).toString("base64url")}`;
 
 let env: NodeJS.ProcessEnv;
 let backend: string;
+/** When the first batch started to be sent (the secured replay sends it again). */
+let firstBatchFrom = "";
 /** Everything the CLI printed during the test. */
 const printed: string[] = [];
 
@@ -221,6 +223,7 @@ describe("a secured stack on the secured platform (real engine, published kafka 
       ].sort(),
     );
     const batch = events(`${path}-up`, 300);
+    firstBatchFrom = new Date(Date.now() - 1000).toISOString();
     for (let i = 0; i < batch.length; i += 50) {
       const res = await post(TRACKING, batch.slice(i, i + 50));
       expect(res.status).toBe(200);
@@ -263,6 +266,48 @@ describe("a secured stack on the secured platform (real engine, published kafka 
     expect(text(fixed)).not.toMatch(/created|deleted|replaced/);
     await cliOk(["refresh", "--yes", "--expect-no-changes"]);
     await cliOk(["preview", "--expect-no-changes"]);
+  });
+
+  it("replays and redrives over TLS and SCRAM: the admin finds the offsets, the sink's principal moves and reads them", async () => {
+    /** How often each id was accepted (or, with `refused`, answered 4xx) at this stack's path. */
+    const counts = async (refused = false) => {
+      const out = new Map<string, number>();
+      for (const r of await receiver.requests()) {
+        if (r.path !== path || (refused ? r.status < 400 : r.status >= 300)) continue;
+        for (const id of extractEventIds(r.json)) out.set(id, (out.get(id) ?? 0) + 1);
+      }
+      return out;
+    };
+    const until = async (check: (m: Map<string, number>) => boolean, refused = false) => {
+      const deadline = Date.now() + 90_000;
+      while (!check(await counts(refused))) {
+        if (Date.now() > deadline) throw new Error("timed out waiting for the receiver");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const first = events(`${path}-up`, 300).map((ev) => ev.id);
+    await cliOk(["config", "set", "--path", "destinations[0].replay.from", firstBatchFrom]);
+    await cliOk(["config", "set", "--path", "destinations[0].replay.id", "secured-1"]);
+    await cliOk(["up", "--yes", "--skip-preview", ...policyFlags("local")]);
+    await until((m) => first.every((id) => (m.get(id) ?? 0) >= 2));
+
+    // Refused with 400 (not retried): dead-lettered; then the redrive sends them back once.
+    const kind = `refused-${path.slice(1)}`;
+    const refused = Array.from({ length: 15 }, (_, i) => ({ id: `${path}-refused-${i}`, kind }));
+    await receiver.reject({ status: 400, field: "kind", value: kind });
+    try {
+      expect((await post(TRACKING, refused)).status).toBe(200);
+      await until((m) => refused.every((ev) => m.get(ev.id) === 1), true);
+    } finally {
+      await receiver.reject(null);
+    }
+    await cliOk(["config", "set", "--path", "destinations[0].redrive.id", "secured-fix-1"]);
+    await cliOk(["up", "--yes", "--skip-preview", ...policyFlags("local")]);
+    const accepted = await counts();
+    expect(refused.map((ev) => accepted.get(ev.id) ?? 0)).toEqual(refused.map(() => 1));
+    const { data: names } = await axios.get<string[]>(`${e.connectUrl}/connectors`);
+    expect(names).not.toContain(`${CONNECTOR}-redrive`);
+    await cliOk(["preview", "--expect-no-changes", ...policyFlags("local")]);
   });
 
   it("leaves no password in the state, the CLI's output or the platform's logs", async () => {
