@@ -16,7 +16,7 @@ const credentialsSettings = settings<CredentialsConfig>({
     "Config keys that hold credentials (case-insensitive regular expression).",
   ),
   nonSecretKeys: strings(
-    ["oauth2.token.url", "oauth2.token.property"],
+    ["oauth2.token.url", "oauth2.token.property", "batch.envelope.secret.field"],
     "Keys that match `secretKeyPattern` but hold no credential.",
   ),
   sensitiveHeaderPattern: text(

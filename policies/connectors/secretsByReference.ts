@@ -15,7 +15,7 @@ const byReferenceSettings = settings<ByReferenceConfig>({
     "Plain config keys that must hold a reference when they hold anything (case-insensitive regular expression).",
   ),
   nonSecretKeys: strings(
-    ["oauth2.token.url", "oauth2.token.property"],
+    ["oauth2.token.url", "oauth2.token.property", "batch.envelope.secret.field"],
     "Keys that match `secretKeyPattern` but hold no credential.",
   ),
 });

@@ -74,6 +74,7 @@ describe("http-sink-no-plaintext-credentials", () => {
     const sink = edit(confluentSink, (p) => {
       p.config["connection.password"] = "${file:/opt/secrets/http.properties:password}";
       p.config["oauth2.token.property"] = "access_token";
+      p.config["batch.envelope.secret.field"] = "api_key";
     });
     expect(await messages(httpSinkNoPlaintextCredentials, sink)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { connectorSecretsByReference } from "../../../../policies/connectors/secretsByReference";
 import { camelSink, confluentSink } from "../fixtures";
-import { messages, reportsEach } from "../harness";
+import { edit, messages, reportsEach } from "../harness";
 
 describe("connector-secrets-by-reference", () => {
   const fix =
@@ -37,6 +37,13 @@ describe("connector-secrets-by-reference", () => {
 
   it("leaves headers without a credential, and non-secret keys, alone", async () => {
     expect(await messages(connectorSecretsByReference, confluentSink)).toEqual([]);
+    // A preset's envelope member that carries the key is a name, not the key (seen under the
+    // real engine with the Amplitude preset: it was reported before it was listed).
+    const preset = edit(confluentSink, (p) => {
+      p.config["batch.envelope.secret.field"] = "api_key";
+      p.config["batch.envelope.secret"] = "${dir:/etc/tracking/connector-secrets:x}";
+    });
+    expect(await messages(connectorSecretsByReference, preset)).toEqual([]);
     // Camel's plain header literal (Content-Type) is no credential; its secret one is a reference.
     expect(await messages(connectorSecretsByReference, camelSink)).toEqual([]);
   });
