@@ -1,5 +1,6 @@
 import axios from "axios";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -34,15 +35,26 @@ const BAD_KIND = `bad-${run}`;
 
 let env: NodeJS.ProcessEnv;
 let backend = "";
-const destinations: Record<string, unknown>[] = ["a", "b"].map((name) => ({
-  name,
-  url: `${e.receiverUrl}${pathOf(name)}`,
+/** b's API key: the Amplitude preset puts it in each request's body, and nowhere else. */
+const API_KEY = `key-${run}-${Math.random().toString(36).slice(2)}`;
+const common = {
   connectorClass: "tracking",
   topics: ["tracking"],
   tasksMax: 1,
   batching: { maxSize: 50 },
   retries: { maxRetries: 3, backoffMs: 500 },
-}));
+};
+const destinations: Record<string, unknown>[] = [
+  { name: "a", url: `${e.receiverUrl}${pathOf("a")}`, ...common },
+  // A preset under the real engine, its endpoint pointed at the receiver.
+  {
+    name: "b",
+    preset: "amplitude",
+    apiKeySecret: "jobsAmplitudeKey",
+    url: `${e.receiverUrl}${pathOf("b")}`,
+    ...common,
+  },
+];
 
 function writeStackConfig(): void {
   const local = readFileSync(join(ROOT, "Pulumi.local.yaml"), "utf8");
@@ -55,17 +67,46 @@ function writeStackConfig(): void {
     restProxyUrl: e.restProxyUrl,
     destinations,
   };
+  // The key, once `pulumi config set --secret` put it there, is kept as its ciphertext.
+  const previous = existsSync(CONFIG_FILE)
+    ? ((parse(readFileSync(CONFIG_FILE, "utf8")) as { config?: Record<string, unknown> }).config ??
+      {})
+    : {};
+  const secretKey = `${PROJECT}:jobsAmplitudeKey`;
   const file = {
-    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+    config: {
+      ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+      ...(previous[secretKey] ? { [secretKey]: previous[secretKey] } : {}),
+    },
     encryptionsalt: (parse(local) as { encryptionsalt: string }).encryptionsalt,
   };
   writeFileSync(CONFIG_FILE, stringify(file));
 }
 
 const withStack = (args: string[]) => [...args, "--stack", STACK];
+
+/** `pulumi config set --secret`, the value on stdin so that no command line shows it. */
+async function setSecret(key: string, value: string): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const child = execFile(
+      "pulumi",
+      ["config", "set", "--secret", "--stack", STACK, key, "--non-interactive"],
+      { cwd: ROOT, env },
+      (err) => (err ? fail(err) : done()),
+    );
+    child.stdin?.end(value);
+  });
+}
 const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
-const up = async () =>
-  text(await pulumiOk(env, withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")])));
+/** What every `up` printed, for the check that the key never shows. */
+const printed: string[] = [];
+async function up(): Promise<string> {
+  const out = text(
+    await pulumiOk(env, withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")])),
+  );
+  printed.push(out);
+  return out;
+}
 
 async function send(ids: readonly string[], kind = "page_view"): Promise<void> {
   for (let i = 0; i < ids.length; i += 25) {
@@ -137,6 +178,7 @@ describe("replay and dead-letter redrive (real engine, real worker, real receive
     });
     writeStackConfig();
     await pulumiOk(env, ["stack", "init", STACK]);
+    await setSecret("jobsAmplitudeKey", API_KEY);
     await up();
   });
 
@@ -148,6 +190,30 @@ describe("replay and dead-letter redrive (real engine, real worker, real receive
       rmSync(backend, { recursive: true, force: true });
     }
     rmSync(CONFIG_FILE, { force: true });
+  });
+
+  it("sends b's events as the Amplitude preset says: key in the body only, insert_id from id", async () => {
+    const ids = idsOf(`preset-${run}`, 60);
+    await send(ids);
+    await until("the preset's events at b", 60_000, () => counts("b"), all(ids, 1));
+    const requests = (await receiver.requests()).filter(
+      (r) => r.path === pathOf("b") && r.status < 300,
+    );
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    for (const r of requests) {
+      const body = r.json as { api_key: string; events: { id: string; insert_id: string }[] };
+      expect(Object.keys(body)).toEqual(["api_key", "events"]);
+      expect(body.api_key).toBe(API_KEY);
+      expect(body.events.length).toBeLessThanOrEqual(50);
+      for (const event of body.events) expect(event.insert_id).toBe(event.id);
+    }
+    const { data: config } = await axios.get<Record<string, string>>(
+      `${e.connectUrl}/connectors/${ENVIRONMENT}-b-http-sink/config`,
+    );
+    expect(config["http.api.url"]).toBe(`${e.receiverUrl}${pathOf("b")}`);
+    expect(JSON.stringify(config)).not.toContain(API_KEY);
+    const exported = (await pulumiOk(env, withStack(["stack", "export"]))).stdout;
+    expect(exported).not.toContain(API_KEY);
   });
 
   it("replays from a time to that destination only, once per id", async () => {
@@ -239,5 +305,6 @@ describe("replay and dead-letter redrive (real engine, real worker, real receive
     await new Promise((r) => setTimeout(r, 3000));
     expect(tally(await counts("a"), refused)).toEqual(refused.map(() => 1));
     expect(await connectors()).not.toContain(`${ENVIRONMENT}-a-http-sink-redrive`);
+    for (const out of printed) expect(out).not.toContain(API_KEY);
   });
 });
