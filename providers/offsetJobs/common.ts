@@ -1,4 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { ConnectClient, ConnectEndpoint } from "../connect/client";
+import { splitEndpoint } from "../connect/endpointInputs";
 import { waitForStatus } from "../connect/settle";
 import { describeStatus, reached } from "../connect/status";
 import type { DesiredState, EndpointSecrets } from "../connect/types";
@@ -6,7 +8,8 @@ import type { KafkaAdminEndpoint } from "../kafkaAdmin";
 
 /*
  * What the two offset jobs (replay.ts, redrive.ts) share: their inputs beside the job's own, the
- * secret values an error must not show, and the wait for a connector's state.
+ * secret values an error must not show, the wait for a connector's state, and the lifecycle of a
+ * job that is done once per id (diff, read, delete).
  */
 
 /** Inputs of every offset job, as the provider receives them. */
@@ -71,3 +74,48 @@ export function jobIdProblem(setting: string, id: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The arguments every offset job resource takes beside its own. */
+export interface OffsetJobArgs {
+  readonly connect: pulumi.Input<ConnectEndpoint>;
+  /** How the engine reaches the brokers. */
+  readonly kafka: pulumi.Input<KafkaAdminEndpoint>;
+  /** The password of `kafka.username` (kept a secret); "" without SASL. */
+  readonly kafkaPassword: pulumi.Input<string>;
+  readonly jobId: pulumi.Input<string>;
+  /** The stack setting that declares the job, for messages (`destinations[0].replay`). */
+  readonly setting: string;
+  /** Seconds the job may wait for the worker and for its work. Defaults to 300. */
+  readonly waitTimeoutSeconds?: number;
+}
+
+/** The shared part of a job resource's inputs, secrets marked. */
+export function jobInputs(args: OffsetJobArgs) {
+  return {
+    ...splitEndpoint(args.connect),
+    kafka: args.kafka,
+    kafkaPassword: pulumi.secret(args.kafkaPassword),
+    jobId: args.jobId,
+    setting: args.setting,
+    waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
+  };
+}
+
+/** The shared outputs that stay secret in the state. */
+export const JOB_SECRET_OUTPUTS = ["connectSecrets", "kafkaPassword"];
+
+/**
+ * diff, read and delete of a job done once per id: only a new id is a change, and it replaces the
+ * job (the create of the replacement runs it again); read has nothing on the worker to read back;
+ * delete forgets the job, whose effect on offsets stays.
+ */
+export const oncePerId = {
+  async diff(_id: string, olds: { jobId: string }, news: { jobId: string }) {
+    const replaces = olds.jobId !== news.jobId ? ["jobId"] : [];
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+  async read<T>(id: string, props?: T) {
+    return { id, props };
+  },
+  async delete() {},
+};

@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { connectClient, ConnectEndpoint, SinkOffset } from "../connect/client";
-import { splitEndpoint } from "../connect/endpointInputs";
+import { connectClient, SinkOffset } from "../connect/client";
 import { warn } from "../connect/log";
 import { safely } from "../connect/secrets";
 import { failures } from "../connect/status";
 import { endpointOf } from "../connect/types";
-import { KafkaAdminEndpoint, withKafkaAdmin } from "../kafkaAdmin";
-import { jobIdProblem, jobSecrets, OffsetJobInputs } from "./common";
+import { withKafkaAdmin } from "../kafkaAdmin";
+import {
+  jobIdProblem,
+  jobInputs,
+  JOB_SECRET_OUTPUTS,
+  jobSecrets,
+  OffsetJobArgs,
+  OffsetJobInputs,
+  oncePerId,
+} from "./common";
 import { redriveDone, redrivePlan } from "./plan";
 
 /*
@@ -135,36 +142,20 @@ export const redriveProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures: problem ? [{ property: "jobId", reason: problem }] : [] };
   },
 
-  async diff(_id: string, olds: RedriveOutputs, news: RedriveInputs) {
-    const replaces = olds.jobId !== news.jobId ? ["jobId"] : [];
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
-
   async create(inputs: RedriveInputs) {
     const outs = await safely(jobSecrets(inputs), () => redrive(inputs));
     return { id: `${inputs.connector}/${inputs.jobId}`, outs };
   },
 
-  async read(id: string, props?: RedriveOutputs) {
-    return { id, props };
-  },
-
-  async delete() {
-    // The redrive connector is gone already; its group's offsets stay for the next redrive.
-  },
+  // The redrive connector is gone already; its group's offsets stay for the next redrive.
+  ...oncePerId,
 };
 
-export interface DeadLetterRedriveArgs {
-  readonly connect: pulumi.Input<ConnectEndpoint>;
-  readonly kafka: pulumi.Input<KafkaAdminEndpoint>;
-  readonly kafkaPassword: pulumi.Input<string>;
+export interface DeadLetterRedriveArgs extends OffsetJobArgs {
   readonly connector: pulumi.Input<string>;
   readonly deadLetterTopic: pulumi.Input<string>;
   readonly config: pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly secretConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  readonly jobId: pulumi.Input<string>;
-  readonly setting: string;
-  readonly waitTimeoutSeconds?: number;
 }
 
 /** One redrive of a destination's dead letters, made once per id (see the top of this file). */
@@ -174,28 +165,21 @@ export class DeadLetterRedrive extends pulumi.dynamic.Resource {
   declare public readonly jobId: pulumi.Output<string>;
 
   constructor(name: string, args: DeadLetterRedriveArgs, opts?: pulumi.CustomResourceOptions) {
-    const { connect, connectSecrets } = splitEndpoint(args.connect);
     super(
       redriveProvider,
       name,
       {
-        connect,
-        connectSecrets,
-        kafka: args.kafka,
-        kafkaPassword: pulumi.secret(args.kafkaPassword),
+        ...jobInputs(args),
         connector: args.connector,
         deadLetterTopic: args.deadLetterTopic,
         config: args.config,
         secretConfig: pulumi.secret(args.secretConfig ?? {}),
-        jobId: args.jobId,
-        setting: args.setting,
-        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
         redrivenEvents: undefined,
         deadLetteredDuring: undefined,
         redrivenAt: undefined,
       },
       pulumi.mergeOptions(opts, {
-        additionalSecretOutputs: ["connectSecrets", "kafkaPassword", "secretConfig"],
+        additionalSecretOutputs: [...JOB_SECRET_OUTPUTS, "secretConfig"],
       }),
       "tracking",
       "DeadLetterRedrive",

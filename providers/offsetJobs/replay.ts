@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { connectClient, ConnectEndpoint, kafkaVersionOf, SinkOffset } from "../connect/client";
-import { splitEndpoint } from "../connect/endpointInputs";
+import { connectClient, kafkaVersionOf, SinkOffset } from "../connect/client";
 import { warn } from "../connect/log";
 import { safely } from "../connect/secrets";
 import { endpointOf } from "../connect/types";
-import { KafkaAdminEndpoint, withKafkaAdmin } from "../kafkaAdmin";
-import { jobIdProblem, jobSecrets, OffsetJobInputs, waitForState } from "./common";
+import { withKafkaAdmin } from "../kafkaAdmin";
+import {
+  jobIdProblem,
+  jobInputs,
+  JOB_SECRET_OUTPUTS,
+  jobSecrets,
+  OffsetJobArgs,
+  OffsetJobInputs,
+  oncePerId,
+  waitForState,
+} from "./common";
 import { replayPlan } from "./plan";
 
 /*
@@ -130,37 +138,19 @@ export const replayProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures };
   },
 
-  async diff(_id: string, olds: ReplayOutputs, news: ReplayInputs) {
-    // Only a new id is a new replay; whatever else changed, the one made is not made again.
-    const replaces = olds.jobId !== news.jobId ? ["jobId"] : [];
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
-
   async create(inputs: ReplayInputs) {
     const outs = await safely(jobSecrets(inputs), () => replay(inputs));
     return { id: `${inputs.connector}/replay/${inputs.jobId}`, outs };
   },
 
-  async read(id: string, props?: ReplayOutputs) {
-    // The replay is a past event: there is nothing on the worker to read back.
-    return { id, props };
-  },
-
-  async delete() {
-    // Removing the setting forgets the replay; the offsets stay where the connector is now.
-  },
+  // Removing the setting forgets the replay; the offsets stay where the connector is now.
+  ...oncePerId,
 };
 
-export interface ConnectorReplayArgs {
-  readonly connect: pulumi.Input<ConnectEndpoint>;
-  readonly kafka: pulumi.Input<KafkaAdminEndpoint>;
-  readonly kafkaPassword: pulumi.Input<string>;
+export interface ConnectorReplayArgs extends OffsetJobArgs {
   readonly connector: pulumi.Input<string>;
   readonly topics: pulumi.Input<pulumi.Input<string>[]>;
   readonly from: pulumi.Input<string>;
-  readonly jobId: pulumi.Input<string>;
-  readonly setting: string;
-  readonly waitTimeoutSeconds?: number;
 }
 
 /** One replay of a connector from a time, made once per id (see the top of this file). */
@@ -170,26 +160,19 @@ export class ConnectorReplay extends pulumi.dynamic.Resource {
   declare public readonly jobId: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectorReplayArgs, opts?: pulumi.CustomResourceOptions) {
-    const { connect, connectSecrets } = splitEndpoint(args.connect);
     super(
       replayProvider,
       name,
       {
-        connect,
-        connectSecrets,
-        kafka: args.kafka,
-        kafkaPassword: pulumi.secret(args.kafkaPassword),
+        ...jobInputs(args),
         connector: args.connector,
         topics: args.topics,
         from: args.from,
-        jobId: args.jobId,
-        setting: args.setting,
-        waitTimeoutSeconds: args.waitTimeoutSeconds ?? 300,
         replayedEvents: undefined,
         offsets: undefined,
         replayedAt: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["connectSecrets", "kafkaPassword"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: JOB_SECRET_OUTPUTS }),
       "tracking",
       "ConnectorReplay",
     );
