@@ -268,14 +268,27 @@ describe("replay and dead-letter redrive (real engine, real worker, real receive
     // Refused (400 is not retried) at both destinations, so both dead-letter them.
     for (const d of ["a", "b"])
       await until(`400s at ${d}`, 60_000, () => counts(d, true), all(refused, 1));
+
+    // Declared while the destination still refuses them: up fails saying so, and nothing is
+    // lost or left behind (no redrive connector, no job in the state, the events still queued).
+    destinations[0].redrive = { id: `fixed-${run}` };
+    writeStackConfig();
+    const early = await pulumi(
+      env,
+      withStack(["up", "--yes", "--skip-preview", ...policyFlags("local")]),
+    );
+    printed.push(text(early));
+    expect(early.code).not.toBe(0);
+    expect(text(early)).toMatch(/the\s+destination\s+still\s+refuses\s+what\s+it\s+holds/);
+    expect(await connectors()).not.toContain(`${ENVIRONMENT}-a-http-sink-redrive`);
+    expect(await stateOf("tracking:DeadLetterRedrive")).toEqual([]);
     await receiver.reject(null);
     await send(later);
     for (const d of ["a", "b"])
       await until(`later at ${d}`, 60_000, () => counts(d), all(later, 1));
     expect(tally(await counts("a"), refused)).toEqual(refused.map(() => 0));
 
-    destinations[0].redrive = { id: `fixed-${run}` };
-    writeStackConfig();
+    // Fixed: the same declaration, run again by the next up.
     const output = await up();
     expect(output).toMatch(/1 created/);
     // up returns once the redrive committed its end: every refused event has arrived, once.
