@@ -69,12 +69,21 @@ export type WorkerStatus = {
 
 /** The worker's own view, straight from the REST API (not through the provider). */
 export const worker = {
+  /**
+   * The config the worker holds; undefined when it has no such connector (404). A 409 or 5xx
+   * (the worker rebalancing after a PUT, seen in CI right after an update) is asked again.
+   */
   async config(name: string): Promise<Record<string, string> | undefined> {
-    const r = await axios.get<Record<string, string>>(
-      `${platformEndpoints().connectUrl}/connectors/${name}/config`,
-      { validateStatus: () => true },
-    );
-    return r.status === 200 ? r.data : undefined;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const r = await axios.get<Record<string, string>>(
+        `${platformEndpoints().connectUrl}/connectors/${name}/config`,
+        { validateStatus: () => true },
+      );
+      if (r.status === 200) return r.data;
+      if (r.status === 404 || Date.now() > deadline) return undefined;
+      await new Promise((done) => setTimeout(done, 250));
+    }
   },
   async status(name: string): Promise<WorkerStatus> {
     const r = await axios.get(`${platformEndpoints().connectUrl}/connectors/${name}/status`, {

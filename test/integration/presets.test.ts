@@ -9,6 +9,7 @@ import { externalise } from "../../components/connectorSecrets";
 import { httpSinkConfig } from "../../components/httpSinkConfig";
 import { sinkSettingsOf } from "../../components/sinkSettings";
 import type { RecordedRequest } from "../../platform/receiverClient";
+import { idOf, presetShapes as shapes } from "./presetShapes";
 import {
   createTopic,
   deleteConnector,
@@ -34,41 +35,6 @@ interface Sent {
   readonly event_type: string;
   readonly properties: { readonly page: string; readonly padding: string };
 }
-
-/** What a request of a preset holds, read the way the provider reads it. */
-const shapes: Record<PresetName, (r: RecordedRequest, key: string) => { events: unknown[] }> = {
-  amplitude: (r, key) => {
-    const body = r.json as { api_key: string; events: unknown[] };
-    expect(Object.keys(body)).toEqual(["api_key", "events"]);
-    expect(body.api_key).toBe(key);
-    return body;
-  },
-  posthog: (r, key) => {
-    const body = r.json as { api_key: string; batch: unknown[] };
-    expect(Object.keys(body)).toEqual(["api_key", "batch"]);
-    expect(body.api_key).toBe(key);
-    return { events: body.batch };
-  },
-  segment: (r, key) => {
-    const body = r.json as { writeKey: string; batch: unknown[] };
-    expect(Object.keys(body)).toEqual(["writeKey", "batch"]);
-    expect(body.writeKey).toBe(key);
-    return { events: body.batch };
-  },
-  mixpanel: (r, key) => {
-    expect(Array.isArray(r.json)).toBe(true);
-    expect(r.headers.authorization).toBe(`Basic ${Buffer.from(`${key}:`).toString("base64")}`);
-    return { events: r.json as unknown[] };
-  },
-  webhook: (r) => {
-    expect(Array.isArray(r.json)).toBe(true);
-    return { events: r.json as unknown[] };
-  },
-};
-
-/** The id member each preset fills, as a path into an event. */
-const idOf = (event: unknown, target: string | undefined): unknown =>
-  target?.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], event);
 
 describe("destination presets on the real worker", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
