@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RATE_LIMITED_CLASSES } from "../components/sinkRateLimit";
+import { JOB_ID_PATTERN } from "../providers/offsetJobs/common";
 
 /*
  * A destination's offset jobs: `replay` (send again what its topics received since a time) and
@@ -10,7 +11,7 @@ import { RATE_LIMITED_CLASSES } from "../components/sinkRateLimit";
 const jobId = z
   .string()
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    JOB_ID_PATTERN,
     'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit, for example "2026-12-02-outage"',
   );
 

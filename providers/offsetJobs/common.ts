@@ -64,9 +64,11 @@ export async function waitForState(
   );
 }
 
-/** The ids a job's check accepts: what a stack file can hold as one word. */
+/** The ids a job accepts, in the stack config and in check: what a stack file holds as one word. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
 export function jobIdProblem(setting: string, id: unknown): string | undefined {
-  if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(id)) {
+  if (typeof id !== "string" || !JOB_ID_PATTERN.test(id)) {
     return (
       `\`${setting}.id\` must be 1 to 63 letters, digits, ".", "_" or "-", starting with a ` +
       `letter or digit (got ${JSON.stringify(id)}): name the job, for example "2026-12-02-outage"`

@@ -1,5 +1,4 @@
 import axios from "axios";
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import {
   ROOT,
 } from "../../scripts/pulumiCli";
 import { platformEndpoints } from "../integration/platform";
+import { setSecret } from "./kubernetes/secrets";
 
 /**
  * `destinations[].replay` and `destinations[].redrive` under the real engine, on the local
@@ -103,18 +103,6 @@ function writeStackConfig(): void {
 
 const withStack = (args: string[]) => [...args, "--stack", STACK];
 
-/** `pulumi config set --secret`, the value on stdin so that no command line shows it. */
-async function setSecret(key: string, value: string): Promise<void> {
-  await new Promise<void>((done, fail) => {
-    const child = execFile(
-      "pulumi",
-      ["config", "set", "--secret", "--stack", STACK, key, "--non-interactive"],
-      { cwd: ROOT, env },
-      (err) => (err ? fail(err) : done()),
-    );
-    child.stdin?.end(value);
-  });
-}
 const text = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;
 /** What every `up` printed, for the check that the key never shows. */
 const printed: string[] = [];
@@ -196,7 +184,7 @@ describe("replay and dead-letter redrive (real engine, real worker, real receive
     });
     writeStackConfig();
     await pulumiOk(env, ["stack", "init", STACK]);
-    for (const [preset, key] of API_KEYS) await setSecret(secretNameOf(preset), key);
+    for (const [preset, key] of API_KEYS) await setSecret(env, STACK, secretNameOf(preset), key);
     await up();
   });
 
